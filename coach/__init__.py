@@ -1,0 +1,59 @@
+"""Coach: short strength routines at work, coached from a phone."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # importing coach.domain must not pull in Flask
+    from flask import Flask
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` overrides defaults and ``COACH_*`` variables."""
+    from flask import Flask
+    from flask_smorest import Api
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from coach import config as settings
+    from coach import database, errors, health
+    from coach.accounts import auth
+    from coach.accounts import commands as account_commands
+    from coach.accounts import routes as account_routes
+    from coach.demo import commands as demo_commands
+    from coach.extensions import db, limiter, migrate
+    from coach.schemas import WallClockTime, openapi_plugin
+    from coach.teams import routes as team_routes
+
+    overrides = dict(config or {})
+    instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get("COACH_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=instance_path, static_folder=None)
+    settings.load(app, overrides)
+
+    database.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
+    )
+    limiter.init_app(app)
+    api = Api(app, spec_kwargs={"marshmallow_plugin": openapi_plugin()})
+    api.register_field(WallClockTime, "string", None)
+    api.spec.components.security_scheme(
+        "session", {"type": "apiKey", "in": "cookie", "name": auth.COOKIE}
+    )
+    api.spec.components.security_scheme(
+        "csrf", {"type": "apiKey", "in": "header", "name": auth.CSRF_HEADER}
+    )
+    errors.init_app(app)
+    auth.init_app(app)
+
+    for blueprint in (health.blp, account_routes.blp, team_routes.blp):
+        api.register_blueprint(blueprint)
+    account_commands.init_app(app)
+    demo_commands.init_app(app)
+
+    if proxies := int(app.config["TRUSTED_PROXIES"]):
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
+    return app

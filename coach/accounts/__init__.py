@@ -1,0 +1,1 @@
+"""People, how they get in (invites, passwords, sign-in links) and stay signed in."""

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coach.database import UTCDateTime, utcnow
+from coach.domain.roles import Role
+from coach.extensions import db
+from coach.teams.models import Team, Workplace
+
+_ROLE_CHECK = "role IN ('member', 'lead', 'admin')"
+
+
+class Person(db.Model):
+    __tablename__ = "people"
+    __table_args__ = (
+        sa.CheckConstraint(_ROLE_CHECK, name="role_known"),
+        sa.CheckConstraint("language IN ('da', 'en')", name="language_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workplace_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("workplaces.id", ondelete="CASCADE"), index=True
+    )
+    team_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("teams.id", ondelete="SET NULL"), index=True
+    )
+    display_name: Mapped[str] = mapped_column(sa.String(60))
+    role: Mapped[str] = mapped_column(sa.String(8), default=Role.MEMBER.value)
+    language: Mapped[str] = mapped_column(sa.String(2), default="da")
+    # None: the workplace's zone applies.
+    time_zone: Mapped[str | None] = mapped_column(sa.String(64))
+    # Stored lower-cased; unique across workplaces because it is how people sign in.
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    share_participation: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    workplace: Mapped[Workplace] = relationship()
+    team: Mapped[Team | None] = relationship(back_populates="members")
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def effective_time_zone(self) -> str:
+        return self.time_zone or self.workplace.time_zone
+
+
+class Invite(db.Model):
+    """An invitation link to a team. Only a hash of the link's token is stored."""
+
+    __tablename__ = "invites"
+    __table_args__ = (
+        sa.CheckConstraint(_ROLE_CHECK, name="role_known"),
+        sa.CheckConstraint("uses >= 0 AND uses <= max_uses", name="uses_within_max"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workplace_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("workplaces.id", ondelete="CASCADE"), index=True
+    )
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(8))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("people.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    max_uses: Mapped[int]
+    uses: Mapped[int] = mapped_column(default=0)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    team: Mapped[Team] = relationship()
+
+
+class DeviceSession(db.Model):
+    """One signed-in device. The cookie holds the token; the table holds its hash,
+    so signing out (or deleting the person) ends the session for real."""
+
+    __tablename__ = "device_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    renewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship()
+
+
+class SignInLink(db.Model):
+    """A one-time link that signs a new phone in as the person who made it."""
+
+    __tablename__ = "sign_in_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

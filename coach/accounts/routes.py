@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from werkzeug.exceptions import NotFound
+
+from coach.accounts import service
+from coach.accounts.auth import caller, sign_in, sign_out, signed_in
+from coach.accounts.models import Invite, Person
+from coach.accounts.schemas import (
+    AcceptInviteSchema,
+    CredentialsSchema,
+    InviteCreatedSchema,
+    InviteCreateSchema,
+    InvitePreviewSchema,
+    InviteSchema,
+    LoginSchema,
+    PersonSchema,
+    SignedInSchema,
+    SignInLinkSchema,
+)
+from coach.domain.roles import Role
+from coach.extensions import db, limiter
+from coach.teams.service import team_for
+
+blp = Blueprint("accounts", __name__, url_prefix="/api", description="Accounts and sign-in")
+
+
+def signed_in_body(person: Person) -> dict[str, Any]:
+    return {"person": person, "csrf_token": g.device_session.csrf_token}
+
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def _failed(response: Any) -> bool:
+    return bool(response.status_code == 401)
+
+
+@blp.route("/auth/login", methods=["POST"])
+@limiter.limit(_login_limit, deduct_when=_failed)
+@blp.arguments(LoginSchema)
+@blp.response(200, SignedInSchema)
+def login(data: dict[str, str]) -> dict[str, Any]:
+    """Sign in with email and password. Repeated failures answer 429 with Retry-After."""
+    person = service.authenticate(data["email"], data["password"])
+    sign_in(person)
+    db.session.commit()
+    return signed_in_body(person)
+
+
+@blp.route("/auth/logout", methods=["POST"])
+@signed_in(unsafe=True)
+@blp.response(204)
+def logout() -> None:
+    """Sign this device out."""
+    sign_out()
+    db.session.commit()
+
+
+@blp.route("/auth/sign-in-links/<token>", methods=["POST"])
+@blp.response(200, SignedInSchema)
+def use_sign_in_link(token: str) -> dict[str, Any]:
+    """Sign a new phone in with a one-time link made on a signed-in phone."""
+    return signed_in_body(service.use_sign_in_link(token))
+
+
+@blp.route("/me")
+class MeView(MethodView):
+    @signed_in()
+    @blp.response(200, SignedInSchema)
+    def get(self) -> dict[str, Any]:
+        """Who is signed in on this device, with the CSRF token to send back."""
+        return signed_in_body(caller())
+
+    @signed_in()
+    @blp.arguments(PersonSchema(partial=True))
+    @blp.response(200, PersonSchema)
+    def patch(self, changes: dict[str, Any]) -> Person:
+        """Change my display name, language, time zone or sharing choice."""
+        return service.update_me(caller(), changes)
+
+
+@blp.route("/me/credentials", methods=["PUT"])
+@signed_in(unsafe=True)
+@blp.arguments(CredentialsSchema)
+@blp.response(200, PersonSchema)
+def put_credentials(data: dict[str, str]) -> Person:
+    """Set an email and password, to sign in on any device."""
+    return service.set_credentials(
+        caller(), data["email"], data["password"], data.get("current_password")
+    )
+
+
+@blp.route("/me/sign-in-links", methods=["POST"])
+@signed_in(unsafe=True)
+@blp.response(201, SignInLinkSchema)
+def create_sign_in_link() -> dict[str, Any]:
+    """A link that signs a new phone in as me: valid 15 minutes, once."""
+    url, expires_at = service.create_sign_in_link(caller())
+    return {"url": url, "expires_at": expires_at}
+
+
+@blp.route("/teams/<int:team_id>/invites")
+class TeamInvitesView(MethodView):
+    @signed_in(Role.ADMIN, Role.LEAD)
+    @blp.response(200, InviteSchema(many=True))
+    def get(self, team_id: int) -> list[Invite]:
+        """The team's invites, newest first."""
+        return service.invites_of(team_for(caller(), team_id))
+
+    @signed_in(Role.ADMIN, Role.LEAD)
+    @blp.arguments(InviteCreateSchema)
+    @blp.response(201, InviteCreatedSchema)
+    def post(self, data: dict[str, Any], team_id: int) -> service.CreatedInvite:
+        """Invite people to the team: a link and its QR code. Leads invite members and
+        leads; only admins invite admins."""
+        return service.create_invite(caller(), team_for(caller(), team_id), data)
+
+
+@blp.route("/invites/<ref>")
+class InviteView(MethodView):
+    @blp.response(200, InvitePreviewSchema)
+    def get(self, ref: str) -> dict[str, Any]:
+        """What an invite token leads to (no sign-in needed). `ref` is the token."""
+        invite = service.usable_invite(ref)
+        workplace = invite.team.workplace
+        return {
+            "workplace": workplace,
+            "team": invite.team,
+            "role": invite.role,
+            "language": workplace.language,
+        }
+
+    @signed_in(Role.ADMIN, Role.LEAD)
+    @blp.response(204)
+    def delete(self, ref: str) -> None:
+        """Withdraw an invite. `ref` is the invite's id."""
+        if not ref.isdigit():
+            raise NotFound("No such invite.")
+        service.revoke_invite(caller(), int(ref))
+
+
+@blp.route("/invites/<ref>/accept", methods=["POST"])
+@blp.arguments(AcceptInviteSchema)
+@blp.response(201, SignedInSchema)
+def accept_invite(data: dict[str, Any], ref: str) -> dict[str, Any]:
+    """Join the team with an invite token; signs this device in."""
+    return signed_in_body(service.accept_invite(ref, data))

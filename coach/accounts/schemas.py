@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from coach.domain.roles import Role
+from coach.schemas import Ref, language_field, name_field, time_zone_field
+
+ROLES = [r.value for r in Role]
+DISPLAY_NAME = 60
+PASSWORD = validate.Length(min=10, max=200, error="Use 10 to 200 characters.")
+
+
+class PersonSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    display_name = name_field(DISPLAY_NAME)
+    role = fields.String(dump_only=True, metadata={"enum": ROLES})
+    language = language_field()
+    time_zone = time_zone_field(
+        allow_none=True,
+        metadata={"description": "Overrides the workplace's zone; null to follow it"},
+    )
+    effective_time_zone = fields.String(dump_only=True)
+    email = fields.String(dump_only=True, allow_none=True)
+    has_password = fields.Method("_has_password", dump_only=True)
+    share_participation = fields.Boolean(
+        metadata={"description": "Let the team's lead see when I trained"}
+    )
+    team = fields.Nested(Ref, dump_only=True, allow_none=True)
+    workplace = fields.Nested(Ref, dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+    def _has_password(self, person: object) -> bool:
+        return getattr(person, "password_hash", None) is not None
+
+
+class SignedInSchema(Schema):
+    person = fields.Nested(PersonSchema, required=True)
+    csrf_token = fields.String(
+        required=True,
+        metadata={"description": "Send as X-CSRF-Token on every state-changing request"},
+    )
+
+
+class LoginSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class CredentialsSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=PASSWORD, load_only=True)
+    current_password = fields.String(
+        validate=validate.Length(max=200),
+        load_only=True,
+        metadata={"description": "Required when the person already has a password"},
+    )
+
+
+class SignInLinkSchema(Schema):
+    url = fields.String(required=True)
+    expires_at = fields.DateTime(required=True)
+
+
+class InviteCreateSchema(Schema):
+    role = fields.String(load_default=Role.MEMBER.value, validate=validate.OneOf(ROLES))
+    expires_in_days = fields.Integer(load_default=14, validate=validate.Range(min=1, max=90))
+    max_uses = fields.Integer(load_default=1, validate=validate.Range(min=1, max=500))
+
+
+class InviteSchema(Schema):
+    id = fields.Integer()
+    team = fields.Nested(Ref)
+    role = fields.String(metadata={"enum": ROLES})
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    max_uses = fields.Integer()
+    uses = fields.Integer()
+    revoked = fields.Function(lambda invite: invite.revoked_at is not None)
+
+
+class InviteCreatedSchema(InviteSchema):
+    url = fields.String(
+        metadata={"description": "The link to share; its last path segment is the token"}
+    )
+    qr_svg = fields.String(metadata={"description": "The link as an SVG QR code"})
+
+
+class InvitePreviewSchema(Schema):
+    workplace = fields.Nested(Ref)
+    team = fields.Nested(Ref)
+    role = fields.String(metadata={"enum": ROLES})
+    language = fields.String(metadata={"description": "The workplace's default language"})
+
+
+class AcceptInviteSchema(Schema):
+    display_name = name_field(DISPLAY_NAME, required=True)
+    language = language_field(metadata={"description": "Defaults to the workplace's language"})
+    share_participation = fields.Boolean(load_default=False)

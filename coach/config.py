@@ -1,0 +1,77 @@
+"""Settings: defaults here, overridden by ``COACH_*`` environment variables.
+
+``Flask.config.from_prefixed_env("COACH")`` maps ``COACH_DATABASE_URL`` to
+``DATABASE_URL`` and so on; values that parse as JSON (numbers, booleans) arrive typed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    # Storage: a SQLite file in the instance folder unless COACH_DATABASE_URL is set.
+    "DATABASE_URL": None,
+    # Where the login rate limiter keeps its counters ("redis://127.0.0.1:6379" for
+    # several hosts); the default only counts within one process.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "LOGIN_RATE_LIMIT": "10 per 10 minutes",
+    # The address people open; used for invite and sign-in links. Falls back to the
+    # address the request came in on.
+    "PUBLIC_URL": None,
+    # Signed-in phones stay signed in: each use renews the session for this long.
+    "SESSION_DAYS": 180,
+    "SIGN_IN_LINK_MINUTES": 15,
+    # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
+    "TRUSTED_PROXIES": 0,
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "DEFAULT_TIME_ZONE": "Europe/Copenhagen",
+}
+
+
+def load(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill ``app.config`` from defaults, the environment, then explicit overrides."""
+    app.config.update(DEFAULTS)
+    app.config.from_prefixed_env("COACH")
+    if overrides:
+        app.config.update(overrides)
+
+    cfg = app.config
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+
+    cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"] or f"sqlite:///{instance / 'coach.db'}"
+    cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    if not cfg.get("SECRET_KEY"):
+        cfg["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+
+    cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(days=int(cfg["SESSION_DAYS"]))
+    cfg["RATELIMIT_HEADERS_ENABLED"] = True
+
+    # OpenAPI document served at /api/openapi.json.
+    cfg.update(
+        API_TITLE="Coach",
+        API_VERSION="1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+
+
+def _instance_secret(path: Path) -> str:
+    """Read the secret key generated on first start, or generate it now."""
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    # O_EXCL: if two processes start at once, one writes and the other reads.
+    try:
+        with path.open("x") as f:
+            f.write(key)
+        path.chmod(0o600)
+        return key
+    except FileExistsError:
+        return path.read_text().strip()

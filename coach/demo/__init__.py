@@ -1,0 +1,1 @@
+"""Demo data, so a newcomer sees a working workplace right after ``make run``."""

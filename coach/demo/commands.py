@@ -1,0 +1,143 @@
+"""``flask --app coach demo load``: a demo workplace, loaded once and kept.
+
+The admin's password and an invite token are generated on first load and kept in
+``instance/demo.json`` (never in the repository), so every ``make run`` can print how to
+sign in. Running it again changes nothing but replacing an invite that expired.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import time, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from coach.accounts import service as accounts
+from coach.accounts.auth import hash_token, new_token
+from coach.accounts.models import Invite, Person
+from coach.database import utcnow
+from coach.domain.roles import Role
+from coach.extensions import db
+from coach.teams.models import Team, Workplace
+from coach.teams.service import new_workplace
+
+demo_cli = AppGroup("demo", help="Demo data.")
+
+WORKPLACE = "Solbakken Kommune (demo)"
+ADMIN_EMAIL = "admin@solbakken.example"
+DEFAULT_URL = "http://127.0.0.1:8000"
+
+# (team, program, reminder, members: (name, role, shares participation))
+TEAMS: list[tuple[str, str, time, list[tuple[str, Role, bool]]]] = [
+    (
+        "Lønkontoret",
+        "office-daily-5",
+        time(11, 25),
+        [
+            ("Mette", Role.LEAD, True),
+            ("Jonas", Role.MEMBER, True),
+            ("Aisha", Role.MEMBER, False),
+            ("Birgitte", Role.MEMBER, True),
+            ("Kasper", Role.MEMBER, False),
+            ("Sofie", Role.MEMBER, True),
+        ],
+    ),
+    (
+        "Værkstedet",
+        "physical-work-2x30",
+        time(13, 0),
+        [
+            ("Henrik", Role.LEAD, True),
+            ("Mads", Role.MEMBER, True),
+            ("Lars", Role.MEMBER, False),
+            ("Peter", Role.MEMBER, True),
+            ("Ole", Role.MEMBER, True),
+        ],
+    ),
+]
+
+
+def _state_path() -> Path:
+    return Path(current_app.instance_path) / "demo.json"
+
+
+def load_demo() -> dict[str, Any]:
+    """Create the demo workplace if missing; return what to print."""
+    path = _state_path()
+    state: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    workplace = db.session.scalar(sa.select(Workplace).where(Workplace.name == WORKPLACE))
+    if workplace is None:
+        state = {"admin_password": secrets.token_urlsafe(12)}
+        workplace = new_workplace(WORKPLACE)
+        db.session.flush()
+        accounts.create_admin(workplace.id, ADMIN_EMAIL, state["admin_password"], "Camilla (admin)")
+        for name, program, reminder, members in TEAMS:
+            team = Team(workplace=workplace, name=name, program=program, reminder_time=reminder)
+            for display_name, role, shares in members:
+                db.session.add(
+                    Person(
+                        workplace=workplace,
+                        team=team,
+                        display_name=display_name,
+                        role=role.value,
+                        share_participation=shares,
+                    )
+                )
+    team = db.session.scalar(
+        sa.select(Team).where(Team.workplace_id == workplace.id).order_by(Team.id)
+    )
+    invite = None
+    if state.get("invite_token"):
+        invite = db.session.scalar(
+            sa.select(Invite).where(Invite.token_hash == hash_token(state["invite_token"]))
+        )
+    if invite is None or invite.expires_at <= utcnow() or invite.uses >= invite.max_uses:
+        token, token_hash = new_token()
+        db.session.add(
+            Invite(
+                workplace_id=workplace.id,
+                team=team,
+                role=Role.MEMBER.value,
+                token_hash=token_hash,
+                expires_at=utcnow() + timedelta(days=30),
+                max_uses=100,
+            )
+        )
+        state["invite_token"] = token
+    db.session.commit()
+    path.write_text(json.dumps(state))
+    path.chmod(0o600)
+    base = current_app.config.get("PUBLIC_URL") or DEFAULT_URL
+    return {
+        "url": base,
+        "email": ADMIN_EMAIL,
+        "password": state.get("admin_password", "(set before instance/demo.json was lost)"),
+        "invite": f"{base.rstrip('/')}/join/{state['invite_token']}",
+    }
+
+
+@demo_cli.command("load")
+def load() -> None:
+    """Load the demo workplace (once) and print how to sign in."""
+    shown = load_demo()
+    click.echo(
+        f"""
+Coach demo workplace: {WORKPLACE}
+  App:             {shown["url"]}
+  Admin sign-in:   {shown["email"]}  password: {shown["password"]}
+                   curl -c jar -H 'Content-Type: application/json' \\
+                     -d '{{"email": "{shown["email"]}", "password": "{shown["password"]}"}}' \\
+                     {shown["url"]}/api/auth/login
+  Employee invite: {shown["invite"]}
+"""
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,106 @@
+"""The one error format of the API, and the guards that keep bad bodies out.
+
+Every 4xx/5xx under ``/api`` is JSON shaped as
+``{"code": 422, "status": "Unprocessable Entity", "message": "...", "errors": {...}}``;
+``errors`` carries field-level messages when there are any.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, request
+from sqlalchemy.exc import DataError, IntegrityError
+from werkzeug.exceptions import (
+    BadRequest,
+    Conflict,
+    HTTPException,
+    InternalServerError,
+    UnsupportedMediaType,
+)
+
+from coach.extensions import db
+
+log = logging.getLogger(__name__)
+
+_BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def error_body(error: HTTPException) -> dict[str, Any]:
+    code = error.code or 500
+    body: dict[str, Any] = {"code": code, "status": error.name, "message": error.description}
+    data = getattr(error, "data", None) or {}
+    if "message" in data:
+        body["message"] = data["message"]
+    errors = data.get("errors") or data.get("messages")
+    if errors:
+        body["errors"] = errors
+        if code == 422 and "message" not in data:
+            body["message"] = "Some fields are missing or invalid; see errors."
+    return body
+
+
+def render(error: HTTPException) -> Any:
+    """The API's JSON answer for an HTTP error; pages keep Werkzeug's HTML."""
+    if not request.path.startswith("/api"):
+        return error
+    code = error.code or 500
+    if code >= 500:
+        db.session.rollback()
+    # Keep the exception's own headers: Allow on 405, Retry-After on 429.
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    data = getattr(error, "data", None) or {}
+    headers.update(data.get("headers") or {})
+    return error_body(error), code, headers
+
+
+def _integrity_error(error: IntegrityError) -> Any:
+    db.session.rollback()
+    log.info("integrity error turned into 409: %s", error.orig)
+    return render(Conflict("That conflicts with data already stored."))
+
+
+def _data_error(error: DataError) -> Any:
+    db.session.rollback()
+    return render(BadRequest("A value is out of range for what can be stored."))
+
+
+def _unexpected(error: Exception) -> Any:
+    if isinstance(error, HTTPException):
+        return render(error)
+    db.session.rollback()
+    log.exception("unhandled error", exc_info=error)
+    return render(InternalServerError(original_exception=error))
+
+
+def _guard_json_body() -> None:
+    """Refuse non-JSON bodies before any view sees them (415/400/413)."""
+    if request.method not in _BODY_METHODS or not request.path.startswith("/api"):
+        return
+    has_body = (
+        bool(request.content_length)
+        or request.headers.get("Transfer-Encoding", "").lower() == "chunked"
+    )
+    if not has_body:
+        return
+    if not request.is_json:
+        raise UnsupportedMediaType("Send the body as JSON (Content-Type: application/json).")
+    try:
+        request.get_json()
+    except BadRequest:
+        raise BadRequest("The body is not valid JSON (UTF-8).") from None
+
+
+def init_app(app: Flask) -> None:
+    """Register after ``api.init_app``: replaces flask-smorest's HTTP error handler."""
+    app.register_error_handler(HTTPException, render)
+    app.before_request(_guard_json_body)
+    app.register_error_handler(IntegrityError, _integrity_error)
+    app.register_error_handler(DataError, _data_error)
+    app.register_error_handler(Exception, _unexpected)
+
+    @app.after_request
+    def _no_sniff(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response

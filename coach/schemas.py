@@ -1,0 +1,89 @@
+"""Fields and validators shared by every capability's schemas."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import Schema, ValidationError, fields, validate
+
+from coach.domain.calendar import (
+    LANGUAGES,
+    WEEKDAYS,
+    format_wall_clock,
+    is_time_zone,
+    parse_wall_clock,
+)
+
+
+class WallClockTime(fields.Field):
+    """A time of day as ``"HH:MM"`` (24-hour)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"].setdefault("pattern", r"^([01]\d|2[0-3]):[0-5]\d$")
+        kwargs["metadata"].setdefault("example", "11:25")
+        super().__init__(**kwargs)
+
+    def _serialize(self, value: time | None, attr: Any, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else format_wall_clock(value)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> time:
+        if not isinstance(value, str):
+            raise ValidationError("Not a string.")
+        try:
+            return parse_wall_clock(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+def _time_zone(value: str) -> None:
+    if not is_time_zone(value):
+        raise ValidationError("Not an IANA time zone name, such as Europe/Copenhagen.")
+
+
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
+def time_zone_field(**kwargs: Any) -> fields.String:
+    kwargs.setdefault("metadata", {"example": "Europe/Copenhagen"})
+    return fields.String(validate=[validate.Length(max=64), _time_zone], **kwargs)
+
+
+def language_field(**kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.OneOf(LANGUAGES), **kwargs)
+
+
+def name_field(max_length: int, **kwargs: Any) -> fields.String:
+    return fields.String(validate=[validate.Length(min=1, max=max_length), _not_blank], **kwargs)
+
+
+def weekdays_field(**kwargs: Any) -> fields.List:
+    return fields.List(
+        fields.String(validate=validate.OneOf(WEEKDAYS)),
+        validate=validate.Length(min=1, max=7),
+        **kwargs,
+    )
+
+
+class Ref(Schema):
+    """A named thing another object points to."""
+
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+def schema_name(schema: type[Schema] | Schema) -> str:
+    """OpenAPI component name: ``TeamSchema(partial=True)`` becomes ``TeamChanges``."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    name = cls.__name__.removesuffix("Schema")
+    if not isinstance(schema, type) and schema.partial:
+        name += "Changes"
+    return name
+
+
+def openapi_plugin() -> MarshmallowPlugin:
+    return MarshmallowPlugin(schema_name_resolver=schema_name)

@@ -1,0 +1,1 @@
+"""Workplaces, their teams and their band sets."""

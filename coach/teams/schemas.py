@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from coach.schemas import (
+    WallClockTime,
+    language_field,
+    name_field,
+    time_zone_field,
+    weekdays_field,
+)
+
+PROGRAM_SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Not a program slug.")
+
+
+class BandLevelSchema(Schema):
+    key = fields.String()
+    position = fields.Integer(metadata={"description": "0 is the lightest band"})
+    colour_name_da = fields.String()
+    colour_name_en = fields.String()
+    display_colour = fields.String(metadata={"example": "#d0312d"})
+    force_newtons = fields.Float(metadata={"description": "Approximate force at 100 % stretch"})
+
+
+class BandSetSchema(Schema):
+    brand = fields.String()
+    levels = fields.List(fields.Nested(BandLevelSchema))
+
+
+class WorkplaceSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = name_field(120, required=True)
+    time_zone = time_zone_field()
+    language = language_field()
+    band_set = fields.Nested(BandSetSchema, dump_only=True)
+
+
+class TeamSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = name_field(80, required=True)
+    program = fields.String(validate=[validate.Length(max=64), PROGRAM_SLUG])
+    reminder_time = WallClockTime()
+    workdays = weekdays_field()
+    member_count = fields.Integer(dump_only=True)

@@ -1,0 +1,129 @@
+"""Use cases for workplaces and teams. Each function owns its transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from werkzeug.exceptions import Conflict, NotFound
+
+from coach.accounts.models import Person
+from coach.domain.bands import THERABAND, BandSetSpec
+from coach.domain.calendar import ordered_weekdays
+from coach.domain.roles import Role
+from coach.extensions import db
+from coach.teams.models import BandLevel, BandSet, Team, Workplace
+
+
+def new_band_set(spec: BandSetSpec = THERABAND) -> BandSet:
+    return BandSet(
+        brand=spec.brand,
+        levels=[
+            BandLevel(
+                position=i,
+                key=level.key,
+                colour_name_da=level.colour_name_da,
+                colour_name_en=level.colour_name_en,
+                display_colour=level.display_colour,
+                force_newtons=level.force_newtons,
+            )
+            for i, level in enumerate(spec.levels)
+        ],
+    )
+
+
+def new_workplace(
+    name: str, time_zone: str = "Europe/Copenhagen", language: str = "da"
+) -> Workplace:
+    """A workplace with its own copy of the default band set (not committed)."""
+    workplace = Workplace(
+        name=name.strip(), time_zone=time_zone, language=language, band_set=new_band_set()
+    )
+    db.session.add(workplace)
+    return workplace
+
+
+def update_workplace(workplace: Workplace, changes: dict[str, Any]) -> Workplace:
+    for field in ("name", "time_zone", "language"):
+        if field in changes:
+            value = changes[field]
+            setattr(workplace, field, value.strip() if field == "name" else value)
+    db.session.commit()
+    return workplace
+
+
+def teams_visible_to(caller: Person) -> list[Team]:
+    """Admins see every team of their workplace; leads see their own."""
+    query = sa.select(Team).where(Team.workplace_id == caller.workplace_id).order_by(Team.name)
+    if caller.role_enum is not Role.ADMIN:
+        query = query.where(Team.id == caller.team_id)
+    return with_member_counts(db.session.scalars(query).all())
+
+
+def team_for(caller: Person, team_id: int) -> Team:
+    """The team if the caller may manage it; 404 otherwise, so ids of other
+    workplaces and other teams reveal nothing."""
+    team = db.session.get(Team, team_id)
+    if (
+        team is None
+        or team.workplace_id != caller.workplace_id
+        or (caller.role_enum is not Role.ADMIN and team.id != caller.team_id)
+    ):
+        raise NotFound("No such team.")
+    return team
+
+
+def with_member_counts(teams: Iterable[Team]) -> list[Team]:
+    teams = list(teams)
+    counts = dict(
+        db.session.execute(
+            sa.select(Person.team_id, sa.func.count())
+            .where(Person.team_id.in_([t.id for t in teams]))
+            .group_by(Person.team_id)
+        ).all()
+    )
+    for team in teams:
+        team.member_count = counts.get(team.id, 0)  # type: ignore[attr-defined]
+    return teams
+
+
+def _ensure_unique_name(workplace_id: int, name: str, team_id: int | None = None) -> None:
+    clash = db.session.scalar(
+        sa.select(Team.id).where(
+            Team.workplace_id == workplace_id,
+            sa.func.lower(Team.name) == name.lower(),
+            Team.id != (team_id or 0),
+        )
+    )
+    if clash is not None:
+        raise Conflict(f"The workplace already has a team named {name!r}.")
+
+
+def create_team(workplace_id: int, data: dict[str, Any]) -> Team:
+    name = data["name"].strip()
+    _ensure_unique_name(workplace_id, name)
+    team = Team(workplace_id=workplace_id, name=name)
+    _apply(team, data)
+    db.session.add(team)
+    db.session.commit()
+    return with_member_counts([team])[0]
+
+
+def update_team(team: Team, changes: dict[str, Any]) -> Team:
+    if "name" in changes:
+        _ensure_unique_name(team.workplace_id, changes["name"].strip(), team.id)
+    _apply(team, changes)
+    db.session.commit()
+    return with_member_counts([team])[0]
+
+
+def _apply(team: Team, data: dict[str, Any]) -> None:
+    if "name" in data:
+        team.name = data["name"].strip()
+    if "program" in data:
+        team.program = data["program"]
+    if "reminder_time" in data:
+        team.reminder_time = data["reminder_time"]
+    if "workdays" in data:
+        team.workdays = ordered_weekdays(data["workdays"])

@@ -1,0 +1,132 @@
+"""Short ``make_*(**overrides)`` factories and a signed-in API client for tests."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
+from werkzeug.test import TestResponse
+
+from coach.accounts.auth import COOKIE, CSRF_HEADER, new_token
+from coach.accounts.models import DeviceSession, Invite, Person
+from coach.database import utcnow
+from coach.domain.roles import Role
+from coach.extensions import db
+from coach.teams.models import Team, Workplace
+from coach.teams.service import new_workplace
+
+PASSWORD = "correct horse battery"
+# Hashing at full strength for every test person would dominate the suite's time.
+_FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+def make_workplace(**overrides: Any) -> Workplace:
+    workplace = new_workplace(overrides.pop("name", f"Workplace {secrets.token_hex(3)}"))
+    for key, value in overrides.items():
+        setattr(workplace, key, value)
+    db.session.commit()
+    return workplace
+
+
+def make_team(workplace: Workplace | None = None, **overrides: Any) -> Team:
+    team = Team(
+        workplace=workplace or make_workplace(),
+        name=overrides.pop("name", f"Team {secrets.token_hex(3)}"),
+        **overrides,
+    )
+    db.session.add(team)
+    db.session.commit()
+    return team
+
+
+def make_person(
+    role: Role = Role.MEMBER,
+    team: Team | None = None,
+    workplace: Workplace | None = None,
+    **overrides: Any,
+) -> Person:
+    if team is None and role is not Role.ADMIN:
+        team = make_team(workplace)
+    workplace = workplace or (team.workplace if team else make_workplace())
+    if overrides.pop("with_password", role is Role.ADMIN):
+        overrides.setdefault("email", f"{secrets.token_hex(4)}@example.org")
+        overrides.setdefault("password_hash", _FAST_HASH)
+    person = Person(
+        workplace=workplace,
+        team=team,
+        role=role.value,
+        display_name=overrides.pop("display_name", f"Person {secrets.token_hex(3)}"),
+        **overrides,
+    )
+    db.session.add(person)
+    db.session.commit()
+    return person
+
+
+def make_invite(team: Team, **overrides: Any) -> tuple[Invite, str]:
+    token, token_hash = new_token()
+    invite = Invite(
+        workplace_id=team.workplace_id,
+        team=team,
+        role=overrides.pop("role", Role.MEMBER.value),
+        token_hash=token_hash,
+        expires_at=overrides.pop("expires_at", utcnow() + timedelta(days=7)),
+        max_uses=overrides.pop("max_uses", 5),
+        **overrides,
+    )
+    db.session.add(invite)
+    db.session.commit()
+    return invite, token
+
+
+class ApiClient:
+    """A test client that speaks JSON and sends the session's CSRF token."""
+
+    def __init__(self, client: FlaskClient, csrf_token: str | None = None) -> None:
+        self.client = client
+        self.csrf_token = csrf_token
+
+    def request(self, method: str, path: str, **kwargs: Any) -> TestResponse:
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if self.csrf_token and CSRF_HEADER not in headers:
+            headers[CSRF_HEADER] = self.csrf_token
+        return self.client.open(path, method=method, headers=headers, **kwargs)
+
+    def get(self, path: str, **kw: Any) -> TestResponse:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> TestResponse:
+        return self.request("POST", path, **kw)
+
+    def put(self, path: str, **kw: Any) -> TestResponse:
+        return self.request("PUT", path, **kw)
+
+    def patch(self, path: str, **kw: Any) -> TestResponse:
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path: str, **kw: Any) -> TestResponse:
+        return self.request("DELETE", path, **kw)
+
+
+def signed_in_client(app: Flask, person: Person) -> ApiClient:
+    """A client signed in as ``person`` (a device session made directly)."""
+    token, token_hash = new_token()
+    csrf = secrets.token_urlsafe(16)
+    now = utcnow()
+    db.session.add(
+        DeviceSession(
+            person_id=person.id,
+            token_hash=token_hash,
+            csrf_token=csrf,
+            renewed_at=now,
+            expires_at=now + timedelta(days=30),
+        )
+    )
+    db.session.commit()
+    client = app.test_client()
+    client.set_cookie(COOKIE, token, domain="localhost")
+    return ApiClient(client, csrf)
