@@ -18,11 +18,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from coach import config as settings
     from coach import database, errors, health
-    from coach.accounts import auth
+    from coach.accounts import auth, throttle
     from coach.accounts import commands as account_commands
     from coach.accounts import routes as account_routes
     from coach.demo import commands as demo_commands
-    from coach.extensions import db, limiter, migrate
+    from coach.extensions import db, migrate
     from coach.schemas import WallClockTime, openapi_plugin
     from coach.teams import routes as team_routes
 
@@ -30,12 +30,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get("COACH_INSTANCE_PATH")
     app = Flask(__name__, instance_path=instance_path, static_folder=None)
     settings.load(app, overrides)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     database.init_app(app)
     migrate.init_app(
         app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
     )
-    limiter.init_app(app)
     api = Api(app, spec_kwargs={"marshmallow_plugin": openapi_plugin()})
     api.register_field(WallClockTime, "string", None)
     api.spec.components.security_scheme(
@@ -46,6 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     errors.init_app(app)
     auth.init_app(app)
+    throttle.init_app(app)
 
     for blueprint in (health.blp, account_routes.blp, team_routes.blp):
         api.register_blueprint(blueprint)

@@ -50,7 +50,6 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         cfg["SECRET_KEY"] = _instance_secret(instance / "secret_key")
 
     cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(days=int(cfg["SESSION_DAYS"]))
-    cfg["RATELIMIT_HEADERS_ENABLED"] = True
 
     # OpenAPI document served at /api/openapi.json.
     cfg.update(

@@ -5,8 +5,6 @@ flask-smorest's ``Api`` keeps one app and one spec, so ``create_app`` makes one 
 
 from __future__ import annotations
 
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
@@ -29,4 +27,3 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-limiter = Limiter(key_func=get_remote_address)

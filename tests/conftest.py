@@ -21,7 +21,8 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from coach import create_app
-from coach.extensions import db, limiter
+from coach.accounts.throttle import login_throttle
+from coach.extensions import db
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -105,8 +106,8 @@ def migrated_app(make_app: Callable[..., Flask]) -> Flask:
 
 @pytest.fixture
 def app(migrated_app: Flask) -> Iterator[Flask]:
-    limiter.reset()
     with migrated_app.app_context():
+        login_throttle().reset()
         yield migrated_app
         db.session.remove()
         _empty_tables()

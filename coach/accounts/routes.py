@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import NotFound, Unauthorized
 
 from coach.accounts import service
 from coach.accounts.auth import caller, sign_in, sign_out, signed_in
@@ -22,8 +22,9 @@ from coach.accounts.schemas import (
     SignedInSchema,
     SignInLinkSchema,
 )
+from coach.accounts.throttle import login_throttle
 from coach.domain.roles import Role
-from coach.extensions import db, limiter
+from coach.extensions import db
 from coach.teams.service import team_for
 
 blp = Blueprint("accounts", __name__, url_prefix="/api", description="Accounts and sign-in")
@@ -33,21 +34,19 @@ def signed_in_body(person: Person) -> dict[str, Any]:
     return {"person": person, "csrf_token": g.device_session.csrf_token}
 
 
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
-def _failed(response: Any) -> bool:
-    return bool(response.status_code == 401)
-
-
 @blp.route("/auth/login", methods=["POST"])
-@limiter.limit(_login_limit, deduct_when=_failed)
 @blp.arguments(LoginSchema)
 @blp.response(200, SignedInSchema)
 def login(data: dict[str, str]) -> dict[str, Any]:
     """Sign in with email and password. Repeated failures answer 429 with Retry-After."""
-    person = service.authenticate(data["email"], data["password"])
+    throttle = login_throttle()
+    email = service.normalise_email(data["email"])
+    throttle.check(email)
+    try:
+        person = service.authenticate(email, data["password"])
+    except Unauthorized:
+        throttle.failed(email)
+        raise
     sign_in(person)
     db.session.commit()
     return signed_in_body(person)
@@ -140,7 +139,7 @@ class InviteView(MethodView):
     @blp.response(204)
     def delete(self, ref: str) -> None:
         """Withdraw an invite. `ref` is the invite's id."""
-        if not ref.isdigit():
+        if not (ref.isascii() and ref.isdigit()):  # "²".isdigit() is True
             raise NotFound("No such invite.")
         service.revoke_invite(caller(), int(ref))
 
