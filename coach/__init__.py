@@ -21,6 +21,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from coach.accounts import auth, throttle
     from coach.accounts import commands as account_commands
     from coach.accounts import routes as account_routes
+    from coach.catalogue import routes as catalogue_routes
+    from coach.catalogue import service as catalogue
     from coach.demo import commands as demo_commands
     from coach.extensions import db, migrate
     from coach.schemas import WallClockTime, openapi_plugin
@@ -30,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get("COACH_INSTANCE_PATH")
     app = Flask(__name__, instance_path=instance_path, static_folder=None)
     settings.load(app, overrides)
+    catalogue.init_app(app)  # raises CatalogueError, listing every problem, if invalid
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     database.init_app(app)
@@ -48,8 +51,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     throttle.init_app(app)
 
-    for blueprint in (health.blp, account_routes.blp, team_routes.blp):
+    for blueprint in (health.blp, account_routes.blp, team_routes.blp, catalogue_routes.blp):
         api.register_blueprint(blueprint)
+    app.register_blueprint(catalogue_routes.pages)
     account_commands.init_app(app)
     demo_commands.init_app(app)
 

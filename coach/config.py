@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": 0,
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "DEFAULT_TIME_ZONE": "Europe/Copenhagen",
+    # The exercise catalogue: exercise, program and muscle files and their drawings.
+    "CATALOGUE_PATH": str(Path(__file__).resolve().parent.parent / "exercises"),
 }
 
 

@@ -42,6 +42,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def valid_id(value: int) -> bool:
+    """Whether an id from a URL can name a row. Ids are INTEGER columns (32-bit on
+    PostgreSQL); looking up a larger number fails in the driver instead of finding
+    nothing (PostgreSQL: out of range, SQLite past 64 bits: OverflowError)."""
+    return 0 < value <= 2**31 - 1
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets the reminder worker write while the web process reads.

@@ -38,6 +38,15 @@ class WallClockTime(fields.Field):
             raise ValidationError(str(exc)) from None
 
 
+class StrictBoolean(fields.Boolean):
+    """JSON ``true`` or ``false`` only; marshmallow's Boolean also takes "yes", "on", 1..."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 def _time_zone(value: str) -> None:
     if not is_time_zone(value):
         raise ValidationError("Not an IANA time zone name, such as Europe/Copenhagen.")

@@ -84,6 +84,11 @@ def sign_out() -> None:
 
 
 def _load_caller() -> None:
+    # A request reuses an app context already pushed (a CLI command or a test that
+    # makes requests), and with it ``g``: never let one request's caller leak into
+    # the next.
+    for key in ("caller", "device_session", "set_cookie_token", "clear_cookie"):
+        g.pop(key, None)
     token = request.cookies.get(COOKIE)
     if not token or not request.path.startswith("/api"):
         return

@@ -139,7 +139,9 @@ class InviteView(MethodView):
     @blp.response(204)
     def delete(self, ref: str) -> None:
         """Withdraw an invite. `ref` is the invite's id."""
-        if not (ref.isascii() and ref.isdigit()):  # "²".isdigit() is True
+        # "²".isdigit() is True; and int() refuses more than 4300 digits (the service
+        # turns any number too large to be an id into 404 itself).
+        if not (ref.isascii() and ref.isdigit()) or len(ref) > 20:
             raise NotFound("No such invite.")
         service.revoke_invite(caller(), int(ref))
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from coach.domain.roles import Role
-from coach.schemas import Ref, language_field, name_field, time_zone_field
+from coach.schemas import Ref, StrictBoolean, language_field, name_field, time_zone_field
 
 ROLES = [r.value for r in Role]
 DISPLAY_NAME = 60
@@ -22,7 +22,7 @@ class PersonSchema(Schema):
     effective_time_zone = fields.String(dump_only=True)
     email = fields.String(dump_only=True, allow_none=True)
     has_password = fields.Method("_has_password", dump_only=True)
-    share_participation = fields.Boolean(
+    share_participation = StrictBoolean(
         metadata={"description": "Let the team's lead see when I trained"}
     )
     team = fields.Nested(Ref, dump_only=True, allow_none=True)
@@ -95,4 +95,4 @@ class InvitePreviewSchema(Schema):
 class AcceptInviteSchema(Schema):
     display_name = name_field(DISPLAY_NAME, required=True)
     language = language_field(metadata={"description": "Defaults to the workplace's language"})
-    share_participation = fields.Boolean(load_default=False)
+    share_participation = StrictBoolean(load_default=False)

@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from coach.accounts.auth import hash_token, new_token, sign_in
 from coach.accounts.models import Invite, Person, SignInLink
-from coach.database import utcnow
+from coach.database import utcnow, valid_id
 from coach.domain.roles import Role, may_invite
 from coach.extensions import db
 from coach.teams.models import Team
@@ -188,7 +188,7 @@ def accept_invite(token: str, data: dict[str, Any]) -> Person:
 
 
 def revoke_invite(caller: Person, invite_id: int) -> None:
-    invite = db.session.get(Invite, invite_id)
+    invite = db.session.get(Invite, invite_id) if valid_id(invite_id) else None
     if invite is None or invite.workplace_id != caller.workplace_id:
         raise NotFound("No such invite.")
     team_for(caller, invite.team_id)  # a lead revokes only their own team's invites

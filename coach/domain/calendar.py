@@ -12,7 +12,7 @@ WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WORKDAYS: tuple[str, ...] = WEEKDAYS[:5]
 LANGUAGES: tuple[str, ...] = ("da", "en")
 
-_HH_MM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_HH_MM = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 
 
 @cache
@@ -33,7 +33,7 @@ def is_time_zone(name: str) -> bool:
 
 def parse_wall_clock(text: str) -> time:
     """``"11:25"`` → ``time(11, 25)``; raises ``ValueError`` for anything else."""
-    match = _HH_MM.match(text)
+    match = _HH_MM.fullmatch(text)
     if not match:
         raise ValueError(f"{text!r} is not a time of day as HH:MM (00:00-23:59)")
     return time(int(match.group(1)), int(match.group(2)))

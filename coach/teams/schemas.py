@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from coach.catalogue.service import known_program
 from coach.schemas import (
     WallClockTime,
     language_field,
@@ -38,7 +39,7 @@ class WorkplaceSchema(Schema):
 class TeamSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = name_field(80, required=True)
-    program = fields.String(validate=[validate.Length(max=64), PROGRAM_SLUG])
+    program = fields.String(validate=[validate.Length(max=64), PROGRAM_SLUG, known_program])
     reminder_time = WallClockTime()
     workdays = weekdays_field()
     member_count = fields.Integer(dump_only=True)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from werkzeug.exceptions import Conflict, NotFound
 
 from coach.accounts.models import Person
+from coach.database import valid_id
 from coach.domain.bands import THERABAND, BandSetSpec
 from coach.domain.calendar import ordered_weekdays
 from coach.domain.roles import Role
@@ -64,7 +65,7 @@ def teams_visible_to(caller: Person) -> list[Team]:
 def team_for(caller: Person, team_id: int) -> Team:
     """The team if the caller may manage it; 404 otherwise, so ids of other
     workplaces and other teams reveal nothing."""
-    team = db.session.get(Team, team_id)
+    team = db.session.get(Team, team_id) if valid_id(team_id) else None
     if (
         team is None
         or team.workplace_id != caller.workplace_id

@@ -32,15 +32,13 @@ def test_two_hosts_share_failed_login_counts_through_redis(
 ) -> None:
     admin = make_person(Role.ADMIN)
     hosts = [
-        make_app(RATELIMIT_STORAGE_URI=redis_url, LOGIN_RATE_LIMIT="3 per minute")
-        for _ in range(2)
+        make_app(RATELIMIT_STORAGE_URI=redis_url, LOGIN_RATE_LIMIT="3 per minute") for _ in range(2)
     ]
     with hosts[0].app_context():
         login_throttle().reset()
     wrong = {"email": admin.email, "password": "not the password"}
     statuses = [
-        hosts[i % 2].test_client().post("/api/auth/login", json=wrong).status_code
-        for i in range(4)
+        hosts[i % 2].test_client().post("/api/auth/login", json=wrong).status_code for i in range(4)
     ]
     assert statuses == [401, 401, 401, 429]
 

@@ -1,0 +1,415 @@
+"""The OpenAPI document: valid, complete, honest about security and errors; and a fuzz
+of every operation against it.
+
+The fuzz runs schemathesis in-process, one pytest test per operation (so each starts
+from a fresh database), once signed in as an admin and once anonymously. Every example
+gets a session of its own, so a fuzzed logout or credentials change cannot spoil the
+examples after it. Path parameters are either generated or, for part of the examples,
+the real ids and tokens of the test's world, so the fuzz reaches the success paths too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import schemathesis
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openapi_spec_validator import validate as validate_openapi
+from schemathesis import GenerationMode
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from coach.accounts.auth import COOKIE, CSRF_HEADER, new_token
+from coach.accounts.models import SignInLink
+from coach.catalogue.service import current_catalogue
+from coach.database import utcnow
+from coach.domain.roles import Role
+from coach.extensions import db
+from coach.teams.models import Workplace
+from tests.factories import (
+    PASSWORD,
+    make_invite,
+    make_person,
+    make_team,
+    make_workplace,
+    signed_in_client,
+)
+
+OPENAPI_PATH = "/api/openapi.json"
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+UNSAFE = {"post", "put", "patch", "delete"}
+
+# Every operation the API has. The document must list exactly these; the fuzz below is
+# parametrized from this table, so a new endpoint fails the suite until it is added
+# here, and is fuzzed from then on.
+OPERATIONS: dict[str, set[str]] = {
+    "/api/health": {"get"},
+    "/api/auth/login": {"post"},
+    "/api/auth/logout": {"post"},
+    "/api/auth/sign-in-links/{token}": {"post"},
+    "/api/me": {"get", "patch"},
+    "/api/me/credentials": {"put"},
+    "/api/me/sign-in-links": {"post"},
+    "/api/teams/{team_id}/invites": {"get", "post"},
+    "/api/invites/{ref}": {"get", "delete"},
+    "/api/invites/{ref}/accept": {"post"},
+    "/api/workplace": {"get", "patch"},
+    "/api/teams": {"get", "post"},
+    "/api/teams/{team_id}": {"get", "patch"},
+    "/api/exercises": {"get"},
+    "/api/exercises/{slug}": {"get"},
+    "/api/programs": {"get"},
+    "/api/programs/{slug}": {"get"},
+    "/api/me/swaps": {"get"},
+    "/api/me/swaps/{exercise}": {"put", "delete"},
+}
+PUBLIC = {
+    ("get", "/api/health"),
+    ("post", "/api/auth/login"),
+    ("post", "/api/auth/sign-in-links/{token}"),
+    ("get", "/api/invites/{ref}"),
+    ("post", "/api/invites/{ref}/accept"),
+    ("get", "/api/exercises"),
+    ("get", "/api/exercises/{slug}"),
+    ("get", "/api/programs"),
+    ("get", "/api/programs/{slug}"),
+}
+ALL_OPERATIONS = sorted((m, p) for p, methods in OPERATIONS.items() for m in methods)
+
+
+@pytest.fixture
+def document(client: FlaskClient) -> dict[str, Any]:
+    response = client.get(OPENAPI_PATH)
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    body = response.json
+    assert isinstance(body, dict)
+    return body
+
+
+def operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method in HTTP_METHODS:
+                yield method, path, operation
+
+
+def resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        assert node["$ref"].startswith("#/"), node
+        for part in node["$ref"][2:].split("/"):
+            document = document[part]
+        node = document
+    return node
+
+
+# -- the document ---------------------------------------------------------------------
+
+
+def test_document_is_valid_openapi_3(app: Flask, document: dict[str, Any]) -> None:
+    assert document["openapi"].startswith("3.")
+    validate_openapi(document)  # openapi-spec-validator: structure, $refs, parameters
+    schema = schemathesis.openapi.from_wsgi(OPENAPI_PATH, app)
+    schema.validate()  # against the official OpenAPI 3 JSON Schema
+    loaded = [result.ok() for result in schema.get_all_operations()]
+    assert len(loaded) == len(ALL_OPERATIONS)
+
+
+def test_document_lists_every_endpoint_with_its_methods(
+    app: Flask, document: dict[str, Any]
+) -> None:
+    documented = {
+        path: {m for m in item if m in HTTP_METHODS} for path, item in document["paths"].items()
+    }
+    assert documented == OPERATIONS
+    # and nothing routed under /api is left out of the document
+    routed = {
+        (method.lower(), re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule))
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api") and not rule.endpoint.startswith("api-docs.")
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
+    assert routed == set(ALL_OPERATIONS)
+
+
+def test_security_is_documented(document: dict[str, Any]) -> None:
+    assert "security" not in document, "no global requirement: each operation states its own"
+    assert document["components"]["securitySchemes"] == {
+        "session": {"type": "apiKey", "in": "cookie", "name": COOKIE},
+        "csrf": {"type": "apiKey", "in": "header", "name": CSRF_HEADER},
+    }
+    for method, path, operation in operations(document):
+        label = f"{method.upper()} {path}"
+        if (method, path) in PUBLIC:
+            assert "security" not in operation, label
+        elif method in UNSAFE:
+            # one requirement naming both: the cookie AND the header
+            assert operation.get("security") == [{"session": [], "csrf": []}], label
+        else:
+            assert operation.get("security") == [{"session": []}], label
+
+
+def test_every_operation_documents_the_error_format(document: dict[str, Any]) -> None:
+    error = document["components"]["schemas"]["Error"]
+    assert {"code", "status", "message", "errors"} <= set(error["properties"])
+    for method, path, operation in operations(document):
+        label = f"{method.upper()} {path}"
+        responses = operation["responses"]
+        assert "default" in responses, label
+        for status, response in responses.items():
+            content = resolve(document, response).get("content")
+            # the default must describe the body; an explicit 4xx may leave it to it
+            if status == "default" or (status.startswith("4") and content):
+                assert content is not None, f"{label} {status}"
+                assert content["application/json"]["schema"] == {
+                    "$ref": "#/components/schemas/Error"
+                }, f"{label} {status}"
+
+
+# -- the fuzz -------------------------------------------------------------------------
+
+
+@dataclass
+class FuzzWorld:
+    workplace_id: int
+    team_id: int
+    invite_id: int
+    invite_token: str
+    sign_in_token: str
+    login: dict[str, str]  # a correct email and password
+    swap: tuple[str, str]  # an exercise and an alternative it may be swapped for
+    program: str
+
+    def real(self, method: str, path: str) -> dict[str, Any]:
+        """The world's real value for each of the operation's path parameters."""
+        values: dict[str, Any] = {
+            "/api/auth/sign-in-links/{token}": {"token": self.sign_in_token},
+            "/api/teams/{team_id}/invites": {"team_id": self.team_id},
+            "/api/teams/{team_id}": {"team_id": self.team_id},
+            "/api/invites/{ref}/accept": {"ref": self.invite_token},
+            # DELETE takes the invite's id, GET its token
+            "/api/invites/{ref}": {
+                "ref": str(self.invite_id) if method == "delete" else self.invite_token
+            },
+            "/api/exercises/{slug}": {"slug": self.swap[0]},
+            "/api/programs/{slug}": {"slug": self.program},
+            "/api/me/swaps/{exercise}": {"exercise": self.swap[0]},
+        }
+        params = values.get(path, {})
+        assert set(params) == set(re.findall(r"{([^}]+)}", path)), f"real values for {path}?"
+        return params
+
+    def body(self, method: str, path: str) -> dict[str, Any] | None:
+        """A body that succeeds, for operations whose valid bodies are hard to guess."""
+        return {
+            ("post", "/api/auth/login"): self.login,
+            ("put", "/api/me/swaps/{exercise}"): {"replacement": self.swap[1]},
+            ("post", "/api/invites/{ref}/accept"): {"display_name": "Fuzzy Newcomer"},
+        }.get((method, path))
+
+
+def an_allowed_swap() -> tuple[str, str]:
+    catalogue = current_catalogue()
+    for slug, exercise in sorted(catalogue.exercises.items()):
+        for alternative in exercise.alternatives:
+            if catalogue.swap_problem(slug, alternative) is None:
+                return slug, alternative
+    raise AssertionError("the catalogue has no exercise that can be swapped")
+
+
+def build_fuzz_world() -> FuzzWorld:
+    workplace = make_workplace(name="Fuzz Works")
+    team = make_team(workplace, name="Fuzz Team")
+    make_team(workplace, name="Other Team")
+    make_person(Role.MEMBER, team=team)
+    credentialed = make_person(Role.LEAD, team=team, with_password=True)
+    invite, invite_token = make_invite(team, max_uses=500)
+    sign_in_token, token_hash = new_token()
+    db.session.add(
+        SignInLink(
+            person_id=credentialed.id,
+            token_hash=token_hash,
+            expires_at=utcnow() + timedelta(minutes=15),
+        )
+    )
+    db.session.commit()
+    world = FuzzWorld(
+        workplace_id=workplace.id,
+        team_id=team.id,
+        invite_id=invite.id,
+        invite_token=invite_token,
+        sign_in_token=sign_in_token,
+        login={"email": credentialed.email or "", "password": PASSWORD},
+        swap=an_allowed_swap(),
+        program=sorted(current_catalogue().programs)[0],
+    )
+    db.session.rollback()
+    return world
+
+
+def new_admin_session(app: Flask, workplace_id: int) -> tuple[str, str]:
+    """A new admin of the workplace, without a password (so setting credentials can
+    succeed), signed in on a new device: the cookie token and the CSRF token."""
+    workplace = db.session.get_one(Workplace, workplace_id)
+    admin = make_person(Role.ADMIN, workplace=workplace, with_password=False)
+    api = signed_in_client(app, admin)
+    cookie = api.client.get_cookie(COOKIE, domain="localhost")
+    assert cookie is not None and api.csrf_token
+    db.session.rollback()
+    return cookie.value, api.csrf_token
+
+
+def error_format(ctx: Any, response: schemathesis.Response, case: schemathesis.Case) -> None:
+    """Every error is the API's one error format, whatever the schema lets through."""
+    if response.status_code < 400:
+        return
+    body = response.json()
+    assert isinstance(body, dict), body
+    assert body.get("code") == response.status_code, body
+    assert isinstance(body.get("status"), str) and body["status"], body
+    assert isinstance(body.get("message"), str) and body["message"], body
+    assert set(body) <= {"code", "status", "message", "errors"}, body
+
+
+def is_negative(case: schemathesis.Case) -> bool:
+    """Generated to break the schema (a wrong type, a missing header, ...)."""
+    return case.meta is not None and case.meta.generation.mode.is_negative
+
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+    error_format,
+]
+
+FUZZ_SETTINGS = {
+    "admin": settings(
+        max_examples=40,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    ),
+    "anonymous": settings(
+        max_examples=15,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    ),
+}
+
+
+def case_strategy(
+    operation: schemathesis.APIOperation, world: FuzzWorld, method: str, path: str
+) -> st.SearchStrategy[schemathesis.Case]:
+    """Generated cases, valid and (where there is something to get wrong) invalid,
+    and valid ones aimed at the world's real team, invite and sign-in link."""
+    raw = operation.definition.raw
+    real = world.real(method, path)
+    body = world.body(method, path)
+    strategies = [operation.as_strategy()]
+    if real or "requestBody" in raw or "parameters" in raw:
+        strategies.append(operation.as_strategy(GenerationMode.NEGATIVE))
+    if real:
+        strategies.append(operation.as_strategy(path_parameters=real))
+    if body is not None:
+        strategies.append(operation.as_strategy(path_parameters=real or None, body=body))
+    return st.one_of(strategies)
+
+
+@pytest.mark.parametrize("caller", ["admin", "anonymous"])
+@pytest.mark.parametrize(
+    ("method", "path"), [pytest.param(m, p, id=f"{m.upper()} {p}") for m, p in ALL_OPERATIONS]
+)
+def test_fuzz(app: Flask, method: str, path: str, caller: str) -> None:
+    world = build_fuzz_world()
+    schema = schemathesis.openapi.from_wsgi(OPENAPI_PATH, app)
+    operation = schema.find_operation_by_path(method, path)
+    assert operation is not None, f"{method.upper()} {path} is not in the document"
+    secured = (method, path) not in PUBLIC
+    statuses: Counter[int] = Counter()
+
+    @FUZZ_SETTINGS[caller]
+    @given(case=case_strategy(operation, world, method, path))
+    def fuzz(case: schemathesis.Case) -> None:
+        kwargs: dict[str, Any] = {}
+        if caller == "admin":
+            cookie, csrf = new_admin_session(app, world.workplace_id)
+            kwargs = {"headers": {CSRF_HEADER: csrf}, "cookies": {COOKIE: cookie}}
+        # A fresh app context per call, as in production: the `app` fixture's context
+        # would otherwise carry `g` (the caller) and the database session over.
+        with app.app_context():
+            response = case.call(**kwargs)
+        db.session.rollback()
+        statuses[response.status_code] += 1
+        case.validate_response(response, checks=CHECKS, headers=kwargs.get("headers"))
+        if secured and not is_negative(case):
+            if caller == "admin":
+                assert response.status_code not in (401, 403), response.text
+            else:
+                assert response.status_code == 401, response.text
+
+    fuzz()
+    # The fuzz must have got through to the operation itself, not only to its errors.
+    # Not checked for login: after ten failures it answers 429 (fuzzed too); its
+    # success is checked in test_roles.
+    if (caller == "admin" or not secured) and path != "/api/auth/login":
+        assert any(200 <= s < 300 for s in statuses), f"the fuzz never succeeded: {statuses}"
+
+
+# Path values a fuzzer draws rarely: beyond any id column, digits that are not ASCII
+# ("²".isdigit() is true), more digits than int() takes (4300), nothing like a slug.
+EDGE_PATH_VALUES: dict[str, list[Any]] = {
+    "team_id": [0, 2**31, 2**63, 10**30],
+    "ref": ["0", "²", "\u0661", "9" * 30, "9" * 5000, "-1", " 1", "%"],  # U+0661: Arabic 1
+    "token": ["²", "9" * 5000, "%"],
+    "slug": ["²", "X" * 5000, "..", "%"],
+    "exercise": ["²", "X" * 5000, "..", "%"],
+}
+WITH_PATH_PARAMETERS = [(m, p) for m, p in ALL_OPERATIONS if "{" in p]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [pytest.param(m, p, id=f"{m.upper()} {p}") for m, p in WITH_PATH_PARAMETERS]
+)
+def test_edge_path_values_are_not_found(app: Flask, method: str, path: str) -> None:
+    world = build_fuzz_world()
+    operation = schemathesis.openapi.from_wsgi(OPENAPI_PATH, app).find_operation_by_path(
+        method, path
+    )
+    assert operation is not None
+    body = world.body(method, path)
+    if body is None and "requestBody" in operation.definition.raw:
+        body = {}  # every optional field left out: valid
+    for name in re.findall(r"{([^}]+)}", path):
+        for value in EDGE_PATH_VALUES[name]:
+            params = {**world.real(method, path), name: value}
+            case = operation.Case(
+                path_parameters=params,
+                **({"body": body, "media_type": "application/json"} if body is not None else {}),
+            )
+            cookie, csrf = new_admin_session(app, world.workplace_id)
+            headers = {CSRF_HEADER: csrf}
+            with app.app_context():
+                response = case.call(headers=headers, cookies={COOKIE: cookie})
+            db.session.rollback()
+            case.validate_response(response, checks=CHECKS, headers=headers)
+            assert response.status_code == 404, (str(value)[:20], response.text)

@@ -1,0 +1,680 @@
+"""Who gets in where: every API endpoint against every kind of caller, and CSRF.
+
+The matrix below names each ``/api`` rule with the status every caller gets. For an
+allowed caller the call must really succeed (its effect is checked in the database);
+for a refused caller nothing in the database may change. A test compares the matrix
+with ``app.url_map``, so a new endpoint without a line here fails the suite.
+
+Each request runs in its own app context, as in production: the ``app`` fixture keeps
+one pushed for the whole test, and a request reusing it would inherit ``g`` (the
+caller) and the database session of the request before.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.security import check_password_hash
+from werkzeug.test import TestResponse
+
+from coach.accounts.auth import COOKIE, CSRF_HEADER, hash_token, new_token
+from coach.accounts.models import DeviceSession, Invite, Person, SignInLink
+from coach.catalogue.models import ExerciseSwap
+from coach.catalogue.service import current_catalogue
+from coach.database import utcnow
+from coach.domain.roles import Role
+from coach.extensions import db
+from coach.teams.models import Team, Workplace
+from tests.factories import (
+    PASSWORD,
+    ApiClient,
+    make_invite,
+    make_person,
+    make_team,
+    make_workplace,
+    signed_in_client,
+)
+
+CALLERS = ("anonymous", "member", "lead", "other_lead", "admin", "other_admin")
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+NEW_PASSWORD = "a brand new passphrase"
+
+
+# -- the world every test starts from -------------------------------------------------
+
+
+@dataclass
+class World:
+    """Two teams of one workplace (A is "the team in question"), one invite each, a
+    person in every role (each with one exercise swap), and a second workplace with its
+    own admin. Plain ids and tokens only: the requests run in sessions of their own."""
+
+    workplace_id: int
+    other_workplace_id: int
+    team_id: int
+    other_team_id: int
+    invite_id: int
+    invite_token: str
+    other_invite_id: int
+    sign_in_token: str
+    people: dict[str, int]  # caller name -> person id; no "anonymous"
+    swapped: tuple[str, str]  # (exercise, replacement): everyone has this swap
+    swappable: tuple[str, str]  # another allowed swap, which nobody has made
+    program: str
+
+
+def allowed_swaps() -> list[tuple[str, str]]:
+    """Pairs (exercise, replacement) the catalogue lets a person swap, one per exercise."""
+    catalogue = current_catalogue()
+    pairs: dict[str, tuple[str, str]] = {}
+    for slug, exercise in sorted(catalogue.exercises.items()):
+        for alternative in exercise.alternatives:
+            if catalogue.swap_problem(slug, alternative) is None:
+                pairs.setdefault(slug, (slug, alternative))
+    assert len(pairs) >= 2, "the catalogue needs two exercises with alternatives"
+    return list(pairs.values())
+
+
+def build_world() -> World:
+    workplace = make_workplace(name="Harbour Office")
+    team = make_team(workplace, name="Team A")
+    other_team = make_team(workplace, name="Team B")
+    other_workplace = make_workplace(name="Elsewhere Ltd")
+    people = {
+        "member": make_person(Role.MEMBER, team=team),
+        "lead": make_person(Role.LEAD, team=team),
+        "other_lead": make_person(Role.LEAD, team=other_team),
+        "admin": make_person(Role.ADMIN, workplace=workplace),
+        "other_admin": make_person(Role.ADMIN, workplace=other_workplace),
+    }
+    invite, invite_token = make_invite(team)
+    other_invite, _ = make_invite(other_team)
+    sign_in_token, token_hash = new_token()
+    db.session.add(
+        SignInLink(
+            person_id=people["member"].id,
+            token_hash=token_hash,
+            expires_at=utcnow() + timedelta(minutes=15),
+        )
+    )
+    swapped, swappable = allowed_swaps()[:2]
+    for someone in people.values():
+        db.session.add(
+            ExerciseSwap(person_id=someone.id, exercise=swapped[0], replacement=swapped[1])
+        )
+    db.session.commit()
+    world = World(
+        workplace_id=workplace.id,
+        other_workplace_id=other_workplace.id,
+        team_id=team.id,
+        other_team_id=other_team.id,
+        invite_id=invite.id,
+        invite_token=invite_token,
+        other_invite_id=other_invite.id,
+        sign_in_token=sign_in_token,
+        people={name: person.id for name, person in people.items()},
+        swapped=swapped,
+        swappable=swappable,
+        program=sorted(current_catalogue().programs)[0],
+    )
+    db.session.rollback()  # end this session's transaction before any request
+    return world
+
+
+def client_for(app: Flask, world: World, caller: str) -> ApiClient:
+    if caller == "anonymous":
+        return ApiClient(app.test_client())
+    person = db.session.get(Person, world.people[caller])
+    assert person is not None
+    api = signed_in_client(app, person)
+    db.session.rollback()
+    return api
+
+
+def send(app: Flask, api: ApiClient, method: str, path: str, **kwargs: Any) -> TestResponse:
+    """One request in a fresh app context (fresh ``g``, fresh database session)."""
+    db.session.rollback()
+    with app.app_context():
+        response = api.request(method, path, **kwargs)
+    db.session.rollback()  # so what the test reads next is what the request committed
+    return response
+
+
+def snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, read on a connection of its own."""
+    with db.engine.connect() as conn:
+        return {
+            table.name: [
+                tuple(row)
+                for row in conn.execute(table.select().order_by(*table.primary_key.columns))
+            ]
+            for table in db.metadata.sorted_tables
+        }
+
+
+def person(world: World, caller: str) -> Person:
+    found = db.session.get(Person, world.people[caller])
+    assert found is not None
+    return found
+
+
+def count(model: type[Any], *where: Any) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where)) or 0
+
+
+def assert_error_body(response: TestResponse, status: int) -> None:
+    assert response.mimetype == "application/json", response.get_data(as_text=True)
+    body = response.json
+    assert isinstance(body, dict)
+    assert body["code"] == status
+    assert isinstance(body["status"], str) and body["status"]
+    assert isinstance(body["message"], str) and body["message"]
+    assert set(body) <= {"code", "status", "message", "errors"}
+
+
+# -- expectations ---------------------------------------------------------------------
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(CALLERS, status)
+
+
+def signed_in(status: int) -> dict[str, int]:
+    return {**everyone(status), "anonymous": 401}
+
+
+def leads_and_admins(status: int) -> dict[str, int]:
+    return {**signed_in(status), "member": 403}
+
+
+def admins(status: int) -> dict[str, int]:
+    return {**signed_in(403), "admin": status, "other_admin": status}
+
+
+def team_managers(status: int) -> dict[str, int]:
+    """Team A's lead and its workplace's admin; other leads and workplaces see 404."""
+    return {**leads_and_admins(status), "other_lead": 404, "other_admin": 404}
+
+
+# -- what an allowed call must have done ----------------------------------------------
+
+Verify = Callable[[World, str, TestResponse, Flask, ApiClient], None]
+
+
+def _health(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json == {"status": "ok", "database": "ok"}
+
+
+def _login(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["person"]["id"] == w.people["admin"]
+    assert r.json["csrf_token"]
+    assert any(f"{COOKIE}=" in c for c in r.headers.getlist("Set-Cookie"))
+    # the admin now has a session of the login's own (plus the caller's, if it is the admin)
+    expected = 2 if caller == "admin" else 1
+    assert count(DeviceSession, DeviceSession.person_id == w.people["admin"]) == expected
+
+
+def _logout(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert count(DeviceSession, DeviceSession.person_id == w.people[caller]) == 0
+    assert send(app, api, "GET", "/api/me").status_code == 401
+
+
+def _use_sign_in_link(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["person"]["id"] == w.people["member"]
+    link = db.session.scalar(sa.select(SignInLink))
+    assert link is not None and link.used_at is not None
+
+
+def _get_me(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["person"]["id"] == w.people[caller]
+    assert r.json["csrf_token"] == api.csrf_token
+
+
+def _patch_me(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["id"] == w.people[caller]
+    assert r.json["language"] == "en"
+    assert person(w, caller).language == "en"
+
+
+def _put_credentials(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    me = person(w, caller)
+    assert r.json["email"] == me.email == f"{caller}.new@example.org"
+    assert r.json["has_password"] is True
+    assert me.password_hash and check_password_hash(me.password_hash, NEW_PASSWORD)
+
+
+def _create_sign_in_link(
+    w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient
+) -> None:
+    assert r.json["url"].startswith("https://coach.test/sign-in/")
+    token = r.json["url"].rsplit("/", 1)[1]
+    link = db.session.scalar(
+        sa.select(SignInLink).where(SignInLink.token_hash == hash_token(token))
+    )
+    assert link is not None and link.person_id == w.people[caller] and link.used_at is None
+
+
+def _list_invites(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert [i["id"] for i in r.json] == [w.invite_id]
+    assert r.json[0]["team"]["id"] == w.team_id
+
+
+def _create_invite(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["team"]["id"] == w.team_id
+    assert r.json["role"] == "member"
+    assert r.json["url"].startswith("https://coach.test/join/")
+    invite = db.session.get(Invite, r.json["id"])
+    assert invite is not None and invite.team_id == w.team_id
+    assert invite.created_by_id == w.people[caller]
+
+
+def _preview_invite(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["team"]["id"] == w.team_id
+    assert r.json["workplace"]["id"] == w.workplace_id
+    assert r.json["role"] == "member"
+
+
+def _revoke_invite(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    invite = db.session.get(Invite, w.invite_id)
+    assert invite is not None and invite.revoked_at is not None
+    other = db.session.get(Invite, w.other_invite_id)
+    assert other is not None and other.revoked_at is None
+    anonymous = ApiClient(app.test_client())
+    assert send(app, anonymous, "GET", f"/api/invites/{w.invite_token}").status_code == 404
+
+
+def _accept_invite(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    joined = db.session.get(Person, r.json["person"]["id"])
+    assert joined is not None
+    assert (joined.display_name, joined.team_id, joined.role) == (
+        "New colleague",
+        w.team_id,
+        "member",
+    )
+    invite = db.session.get(Invite, w.invite_id)
+    assert invite is not None and invite.uses == 1
+
+
+def _get_workplace(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["id"] == person(w, caller).workplace_id
+    assert r.json["band_set"]["levels"]
+
+
+def _patch_workplace(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    own = person(w, caller).workplace_id
+    assert r.json["id"] == own
+    names = {wp.id: wp.name for wp in db.session.scalars(sa.select(Workplace))}
+    untouched = w.other_workplace_id if own == w.workplace_id else w.workplace_id
+    assert names[own] == "Renamed Workplace"
+    assert names[untouched] != "Renamed Workplace"
+
+
+def _list_teams(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    expected = {
+        "lead": [w.team_id],
+        "other_lead": [w.other_team_id],
+        "admin": [w.team_id, w.other_team_id],
+        "other_admin": [],
+    }[caller]
+    assert [t["id"] for t in r.json] == expected
+
+
+def _create_team(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    team = db.session.get(Team, r.json["id"])
+    assert team is not None
+    assert (team.name, team.workplace_id) == ("New Team", person(w, caller).workplace_id)
+
+
+def _get_team(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["id"] == w.team_id
+    assert r.json["member_count"] == 2  # the member and the lead
+
+
+def _patch_team(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["reminder_time"] == "11:30"
+    team = db.session.get(Team, w.team_id)
+    other = db.session.get(Team, w.other_team_id)
+    assert team is not None and other is not None
+    assert team.reminder_time.strftime("%H:%M") == "11:30"
+    assert other.reminder_time.strftime("%H:%M") == "11:25"
+
+
+def _list_exercises(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    slugs = [e["slug"] for e in r.json["exercises"]]
+    assert set(slugs) == set(current_catalogue().exercises)
+
+
+def _get_exercise(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["slug"] == w.swapped[0]
+    assert w.swapped[1] in [a["slug"] for a in r.json["alternatives"]]
+
+
+def _list_programs(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert {p["slug"] for p in r.json["programs"]} == set(current_catalogue().programs)
+
+
+def _get_program(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["slug"] == w.program
+    assert r.json["phases"]
+
+
+def _swaps_of(w: World, caller: str) -> dict[str, str]:
+    rows = db.session.scalars(
+        sa.select(ExerciseSwap).where(ExerciseSwap.person_id == w.people[caller])
+    )
+    return {row.exercise: row.replacement for row in rows}
+
+
+def _list_swaps(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert [(s["exercise"], s["replacement"]) for s in r.json] == [w.swapped]
+
+
+def _put_swap(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    exercise, replacement = w.swappable
+    assert (r.json["exercise"], r.json["replacement"]) == w.swappable
+    assert _swaps_of(w, caller) == {w.swapped[0]: w.swapped[1], exercise: replacement}
+    others = count(ExerciseSwap, ExerciseSwap.person_id != w.people[caller])
+    assert others == len(w.people) - 1  # nobody else's swaps changed
+
+
+def _delete_swap(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert _swaps_of(w, caller) == {}
+    assert count(ExerciseSwap) == len(w.people) - 1  # everyone else keeps theirs
+
+
+# -- the matrix -----------------------------------------------------------------------
+
+Body = Callable[[World, str], Any]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    rule: str  # exactly as in app.url_map
+    path: Callable[[World], str]
+    expect: dict[str, int]
+    verify: Verify
+    body: Body | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.rule}"
+
+
+def _fixed(path: str) -> Callable[[World], str]:
+    return lambda _w: path
+
+
+ENDPOINTS: tuple[Endpoint, ...] = (
+    Endpoint("GET", "/api/health", _fixed("/api/health"), everyone(200), _health),
+    Endpoint(
+        "POST",
+        "/api/auth/login",
+        _fixed("/api/auth/login"),
+        everyone(200),
+        _login,
+        body=lambda w, _c: {
+            "email": db.session.get(Person, w.people["admin"]).email,  # type: ignore[union-attr]
+            "password": PASSWORD,
+        },
+    ),
+    Endpoint("POST", "/api/auth/logout", _fixed("/api/auth/logout"), signed_in(204), _logout),
+    Endpoint(
+        "POST",
+        "/api/auth/sign-in-links/<token>",
+        lambda w: f"/api/auth/sign-in-links/{w.sign_in_token}",
+        everyone(200),
+        _use_sign_in_link,
+    ),
+    Endpoint("GET", "/api/me", _fixed("/api/me"), signed_in(200), _get_me),
+    Endpoint(
+        "PATCH",
+        "/api/me",
+        _fixed("/api/me"),
+        signed_in(200),
+        _patch_me,
+        body=lambda _w, _c: {"language": "en"},
+    ),
+    Endpoint(
+        "PUT",
+        "/api/me/credentials",
+        _fixed("/api/me/credentials"),
+        signed_in(200),
+        _put_credentials,
+        body=lambda _w, caller: {
+            "email": f"{caller}.new@example.org",
+            "password": NEW_PASSWORD,
+            "current_password": PASSWORD,  # the admins have one; the others none yet
+        },
+    ),
+    Endpoint(
+        "POST",
+        "/api/me/sign-in-links",
+        _fixed("/api/me/sign-in-links"),
+        signed_in(201),
+        _create_sign_in_link,
+    ),
+    Endpoint(
+        "GET",
+        "/api/teams/<int:team_id>/invites",
+        lambda w: f"/api/teams/{w.team_id}/invites",
+        team_managers(200),
+        _list_invites,
+    ),
+    Endpoint(
+        "POST",
+        "/api/teams/<int:team_id>/invites",
+        lambda w: f"/api/teams/{w.team_id}/invites",
+        team_managers(201),
+        _create_invite,
+        body=lambda _w, _c: {"role": "member"},
+    ),
+    Endpoint(
+        "GET",
+        "/api/invites/<ref>",
+        lambda w: f"/api/invites/{w.invite_token}",
+        everyone(200),
+        _preview_invite,
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/invites/<ref>",
+        lambda w: f"/api/invites/{w.invite_id}",
+        team_managers(204),
+        _revoke_invite,
+    ),
+    Endpoint(
+        "POST",
+        "/api/invites/<ref>/accept",
+        lambda w: f"/api/invites/{w.invite_token}/accept",
+        everyone(201),
+        _accept_invite,
+        body=lambda _w, _c: {"display_name": "New colleague"},
+    ),
+    Endpoint("GET", "/api/workplace", _fixed("/api/workplace"), signed_in(200), _get_workplace),
+    Endpoint(
+        "PATCH",
+        "/api/workplace",
+        _fixed("/api/workplace"),
+        admins(200),
+        _patch_workplace,
+        body=lambda _w, _c: {"name": "Renamed Workplace"},
+    ),
+    Endpoint("GET", "/api/teams", _fixed("/api/teams"), leads_and_admins(200), _list_teams),
+    Endpoint(
+        "POST",
+        "/api/teams",
+        _fixed("/api/teams"),
+        admins(201),
+        _create_team,
+        body=lambda _w, _c: {"name": "New Team"},
+    ),
+    Endpoint(
+        "GET",
+        "/api/teams/<int:team_id>",
+        lambda w: f"/api/teams/{w.team_id}",
+        team_managers(200),
+        _get_team,
+    ),
+    Endpoint(
+        "PATCH",
+        "/api/teams/<int:team_id>",
+        lambda w: f"/api/teams/{w.team_id}",
+        team_managers(200),
+        _patch_team,
+        body=lambda _w, _c: {"reminder_time": "11:30"},
+    ),
+    Endpoint("GET", "/api/exercises", _fixed("/api/exercises"), everyone(200), _list_exercises),
+    Endpoint(
+        "GET",
+        "/api/exercises/<slug>",
+        lambda w: f"/api/exercises/{w.swapped[0]}",
+        everyone(200),
+        _get_exercise,
+    ),
+    Endpoint("GET", "/api/programs", _fixed("/api/programs"), everyone(200), _list_programs),
+    Endpoint(
+        "GET",
+        "/api/programs/<slug>",
+        lambda w: f"/api/programs/{w.program}",
+        everyone(200),
+        _get_program,
+    ),
+    Endpoint("GET", "/api/me/swaps", _fixed("/api/me/swaps"), signed_in(200), _list_swaps),
+    Endpoint(
+        "PUT",
+        "/api/me/swaps/<exercise>",
+        lambda w: f"/api/me/swaps/{w.swappable[0]}",
+        signed_in(200),
+        _put_swap,
+        body=lambda w, _c: {"replacement": w.swappable[1]},
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/me/swaps/<exercise>",
+        lambda w: f"/api/me/swaps/{w.swapped[0]}",
+        signed_in(204),
+        _delete_swap,
+    ),
+)
+
+
+def _call(
+    app: Flask, world: World, endpoint: Endpoint, api: ApiClient, caller: str
+) -> TestResponse:
+    kwargs: dict[str, Any] = {}
+    if endpoint.body is not None:
+        kwargs["json"] = endpoint.body(world, caller)
+    return send(app, api, endpoint.method, endpoint.path(world), **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "caller"),
+    [pytest.param(e, c, id=f"{e.label}-{c}") for e in ENDPOINTS for c in CALLERS],
+)
+def test_who_gets_in(app: Flask, endpoint: Endpoint, caller: str) -> None:
+    world = build_world()
+    api = client_for(app, world, caller)
+    before = snapshot()
+
+    response = _call(app, world, endpoint, api, caller)
+
+    expected = endpoint.expect[caller]
+    assert response.status_code == expected, response.get_data(as_text=True)
+    if expected < 400:
+        endpoint.verify(world, caller, response, app, api)
+    else:
+        assert_error_body(response, expected)
+        assert snapshot() == before, "a refused call changed the database"
+
+
+def test_every_caller_has_an_expectation() -> None:
+    for endpoint in ENDPOINTS:
+        assert set(endpoint.expect) == set(CALLERS), endpoint.label
+
+
+def test_every_api_endpoint_is_in_the_matrix(app: Flask) -> None:
+    routed = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api")
+        # flask-smorest's own documentation blueprint (the OpenAPI document)
+        and not rule.endpoint.startswith("api-docs.")
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
+    in_matrix = {(e.method, e.rule) for e in ENDPOINTS}
+    assert len(in_matrix) == len(ENDPOINTS), "an endpoint is listed twice"
+    assert routed - in_matrix == set(), "endpoints without a role test"
+    assert in_matrix - routed == set(), "role tests for endpoints that no longer exist"
+
+
+# -- CSRF -----------------------------------------------------------------------------
+
+CSRF_GUARDED = [e for e in ENDPOINTS if e.method in UNSAFE and e.expect["anonymous"] == 401]
+
+
+def _bad_csrf_headers(variant: str, other_session_csrf: str) -> dict[str, str]:
+    return {
+        "missing": {},
+        "empty": {CSRF_HEADER: ""},
+        "wrong": {CSRF_HEADER: secrets.token_urlsafe(16)},
+        # a real token, but of another session of the same person (another phone)
+        "another session's": {CSRF_HEADER: other_session_csrf},
+    }[variant]
+
+
+@pytest.mark.parametrize("variant", ["missing", "empty", "wrong", "another session's"])
+@pytest.mark.parametrize("endpoint", [pytest.param(e, id=e.label) for e in CSRF_GUARDED])
+def test_cookie_session_needs_its_csrf_token(app: Flask, endpoint: Endpoint, variant: str) -> None:
+    world = build_world()
+    assert endpoint.expect["admin"] < 300, "the admin is let in everywhere"
+    api = client_for(app, world, "admin")
+    other_phone = client_for(app, world, "admin")
+    assert other_phone.csrf_token != api.csrf_token
+    before = snapshot()
+
+    body = endpoint.body(world, "admin") if endpoint.body is not None else None
+    db.session.rollback()
+    with app.app_context():
+        response = api.client.open(
+            endpoint.path(world),
+            method=endpoint.method,
+            json=body,
+            headers=_bad_csrf_headers(variant, other_phone.csrf_token or ""),
+        )
+
+    assert response.status_code == 403, response.get_data(as_text=True)
+    assert_error_body(response, 403)
+    assert CSRF_HEADER in response.json["message"]
+    assert snapshot() == before, "a request without the right CSRF token changed the database"
+    # the session is still there and still works
+    assert send(app, api, "GET", "/api/me").status_code == 200
+
+    # and with the session's own token the very same request goes through
+    retried = _call(app, world, endpoint, api, "admin")
+    assert retried.status_code == endpoint.expect["admin"], retried.get_data(as_text=True)
+    assert snapshot() != before
+
+
+def test_csrf_matrix_covers_every_state_changing_signed_in_endpoint() -> None:
+    labels = {e.label for e in CSRF_GUARDED}
+    assert labels == {
+        "POST /api/auth/logout",
+        "PATCH /api/me",
+        "PUT /api/me/credentials",
+        "POST /api/me/sign-in-links",
+        "POST /api/teams/<int:team_id>/invites",
+        "DELETE /api/invites/<ref>",
+        "PATCH /api/workplace",
+        "POST /api/teams",
+        "PATCH /api/teams/<int:team_id>",
+        "PUT /api/me/swaps/<exercise>",
+        "DELETE /api/me/swaps/<exercise>",
+    }
