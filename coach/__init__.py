@@ -23,6 +23,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from coach.accounts import routes as account_routes
     from coach.catalogue import routes as catalogue_routes
     from coach.catalogue import service as catalogue
+    from coach.coaching import history_routes
+    from coach.coaching import routes as coaching_routes
     from coach.demo import commands as demo_commands
     from coach.extensions import db, migrate
     from coach.schemas import WallClockTime, openapi_plugin
@@ -51,7 +53,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     throttle.init_app(app)
 
-    for blueprint in (health.blp, account_routes.blp, team_routes.blp, catalogue_routes.blp):
+    for blueprint in (
+        health.blp,
+        account_routes.blp,
+        team_routes.blp,
+        catalogue_routes.blp,
+        coaching_routes.blp,
+        history_routes.blp,
+    ):
         api.register_blueprint(blueprint)
     app.register_blueprint(catalogue_routes.pages)
     account_commands.init_app(app)

@@ -29,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     "TRUSTED_PROXIES": 0,
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    # How far a phone's clock may run ahead before a logged time counts as future.
+    "CLOCK_SKEW_SECONDS": 300,
     "DEFAULT_TIME_ZONE": "Europe/Copenhagen",
     # The exercise catalogue: exercise, program and muscle files and their drawings.
     "CATALOGUE_PATH": str(Path(__file__).resolve().parent.parent / "exercises"),

@@ -71,7 +71,7 @@ def test_unknown_api_route_is_json_404(client: FlaskClient, path: str) -> None:
     ("method", "path", "allowed"),
     [
         ("DELETE", "/api/health", {"GET", "HEAD", "OPTIONS"}),
-        ("PUT", "/api/me", {"GET", "HEAD", "OPTIONS", "PATCH"}),
+        ("PUT", "/api/me", {"DELETE", "GET", "HEAD", "OPTIONS", "PATCH"}),
         ("GET", "/api/auth/login", {"POST", "OPTIONS"}),
     ],
 )

@@ -11,6 +11,7 @@ the real ids and tokens of the test's world, so the fuzz reaches the success pat
 from __future__ import annotations
 
 import re
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
@@ -33,9 +35,11 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from coach.accounts.auth import COOKIE, CSRF_HEADER, new_token
-from coach.accounts.models import SignInLink
+from coach.accounts.auth import COOKIE, CSRF_HEADER, hash_token, new_token
+from coach.accounts.models import DeviceSession, Person, SignInLink
 from coach.catalogue.service import current_catalogue
+from coach.coaching.logging import local_date
+from coach.coaching.models import CardioSession, WorkoutSet
 from coach.database import utcnow
 from coach.domain.roles import Role
 from coach.extensions import db
@@ -61,7 +65,11 @@ OPERATIONS: dict[str, set[str]] = {
     "/api/auth/login": {"post"},
     "/api/auth/logout": {"post"},
     "/api/auth/sign-in-links/{token}": {"post"},
-    "/api/me": {"get", "patch"},
+    "/api/me": {"get", "patch", "delete"},
+    "/api/me/history": {"get"},
+    "/api/me/progress": {"get"},
+    "/api/me/today": {"get"},
+    "/api/me/export.csv": {"get"},
     "/api/me/credentials": {"put"},
     "/api/me/sign-in-links": {"post"},
     "/api/teams/{team_id}/invites": {"get", "post"},
@@ -76,6 +84,12 @@ OPERATIONS: dict[str, set[str]] = {
     "/api/programs/{slug}": {"get"},
     "/api/me/swaps": {"get"},
     "/api/me/swaps/{exercise}": {"put", "delete"},
+    "/api/me/sets": {"post"},
+    "/api/me/sets/{set_id}": {"patch", "delete"},
+    "/api/me/cardio": {"post"},
+    "/api/me/cardio/{cardio_id}": {"delete"},
+    "/api/me/checkins": {"post"},
+    "/api/me/overrides": {"post"},
 }
 PUBLIC = {
     ("get", "/api/health"),
@@ -193,6 +207,8 @@ class FuzzWorld:
     login: dict[str, str]  # a correct email and password
     swap: tuple[str, str]  # an exercise and an alternative it may be swapped for
     program: str
+    set_id: str  # a logged set and cardio session: see hand_logs_to_caller
+    cardio_id: str
 
     def real(self, method: str, path: str) -> dict[str, Any]:
         """The world's real value for each of the operation's path parameters."""
@@ -208,6 +224,8 @@ class FuzzWorld:
             "/api/exercises/{slug}": {"slug": self.swap[0]},
             "/api/programs/{slug}": {"slug": self.program},
             "/api/me/swaps/{exercise}": {"exercise": self.swap[0]},
+            "/api/me/sets/{set_id}": {"set_id": self.set_id},
+            "/api/me/cardio/{cardio_id}": {"cardio_id": self.cardio_id},
         }
         params = values.get(path, {})
         assert set(params) == set(re.findall(r"{([^}]+)}", path)), f"real values for {path}?"
@@ -219,6 +237,25 @@ class FuzzWorld:
             ("post", "/api/auth/login"): self.login,
             ("put", "/api/me/swaps/{exercise}"): {"replacement": self.swap[1]},
             ("post", "/api/invites/{ref}/accept"): {"display_name": "Fuzzy Newcomer"},
+            # with an "id", case_strategy makes a fresh id and time for every example
+            ("post", "/api/me/sets"): {
+                "id": str(uuid.uuid4()),
+                "exercise": "lateral-raise",
+                "performed_at": utcnow().isoformat(),
+                "reps": 12,
+                "band_level": "green",
+                "pain": 2,
+            },
+            ("patch", "/api/me/sets/{set_id}"): {"reps": 14, "reps_in_reserve": 1},
+            ("post", "/api/me/cardio"): {
+                "id": str(uuid.uuid4()),
+                "performed_at": utcnow().isoformat(),
+                "activity": "cycling",
+                "minutes": 20,
+                "intensity": "moderate",
+            },
+            ("post", "/api/me/checkins"): {"pain": {"neck": 2, "lower-back": 6}, "soreness": True},
+            ("post", "/api/me/overrides"): {"exercise": "lateral-raise", "band_level": "green"},
         }.get((method, path))
 
 
@@ -256,9 +293,49 @@ def build_fuzz_world() -> FuzzWorld:
         login={"email": credentialed.email or "", "password": PASSWORD},
         swap=an_allowed_swap(),
         program=sorted(current_catalogue().programs)[0],
+        set_id=str(uuid.uuid4()),
+        cardio_id=str(uuid.uuid4()),
     )
     db.session.rollback()
     return world
+
+
+def hand_logs_to_caller(world: FuzzWorld, cookie: str) -> None:
+    """(Re)make the world's logged set and cardio session as the signed-in caller's own
+    (every example signs in someone new, and may have deleted them), so that
+    correcting and deleting them can succeed."""
+    person = db.session.scalars(
+        sa.select(Person)
+        .join(DeviceSession, DeviceSession.person_id == Person.id)
+        .where(DeviceSession.token_hash == hash_token(cookie))
+    ).one()
+    set_id, cardio_id = uuid.UUID(world.set_id), uuid.UUID(world.cardio_id)
+    db.session.execute(sa.delete(WorkoutSet).where(WorkoutSet.id == set_id))
+    db.session.execute(sa.delete(CardioSession).where(CardioSession.id == cardio_id))
+    now = utcnow()
+    db.session.add_all(
+        [
+            WorkoutSet(
+                id=set_id,
+                person_id=person.id,
+                exercise="lateral-raise",
+                performed_at=now,
+                local_date=local_date(person, now),
+                reps=12,
+                band_level="green",
+            ),
+            CardioSession(
+                id=cardio_id,
+                person_id=person.id,
+                performed_at=now,
+                local_date=local_date(person, now),
+                activity="rowing",
+                minutes=10,
+                intensity="easy",
+            ),
+        ]
+    )
+    db.session.commit()
 
 
 def new_admin_session(app: Flask, workplace_id: int) -> tuple[str, str]:
@@ -330,7 +407,18 @@ def case_strategy(
         strategies.append(operation.as_strategy(GenerationMode.NEGATIVE))
     if real:
         strategies.append(operation.as_strategy(path_parameters=real))
-    if body is not None:
+    if body is not None and "id" in body:
+        # a new row every time: an id the phone has just made (uuid4, as phones do;
+        # hypothesis's own uuids repeat), and a time just now
+        strategies.append(
+            st.builds(uuid.uuid4).flatmap(
+                lambda new_id: operation.as_strategy(
+                    path_parameters=real or None,
+                    body={**body, "id": str(new_id), "performed_at": utcnow().isoformat()},
+                )
+            )
+        )
+    elif body is not None:
         strategies.append(operation.as_strategy(path_parameters=real or None, body=body))
     return st.one_of(strategies)
 
@@ -354,6 +442,8 @@ def test_fuzz(app: Flask, method: str, path: str, caller: str) -> None:
         if caller == "admin":
             cookie, csrf = new_admin_session(app, world.workplace_id)
             kwargs = {"headers": {CSRF_HEADER: csrf}, "cookies": {COOKIE: cookie}}
+            if "{set_id}" in path or "{cardio_id}" in path:
+                hand_logs_to_caller(world, cookie)
         # A fresh app context per call, as in production: the `app` fixture's context
         # would otherwise carry `g` (the caller) and the database session over.
         with app.app_context():
@@ -383,6 +473,18 @@ EDGE_PATH_VALUES: dict[str, list[Any]] = {
     "token": ["²", "9" * 5000, "%"],
     "slug": ["²", "X" * 5000, "..", "%"],
     "exercise": ["²", "X" * 5000, "..", "%"],
+    # UUIDs: none stored, the nil and the max one, upper case, without dashes, none at all
+    "set_id": [
+        str(uuid.UUID(int=0)),
+        str(uuid.UUID(int=2**128 - 1)).upper(),
+        "6F1C2D3E-9A4B-4C5D-8E6F-7A8B9C0D1E2F",
+        "0" * 32,
+        "0",
+        "²",
+        "X" * 5000,
+        "%",
+    ],
+    "cardio_id": [str(uuid.UUID(int=0)), "6f1c2d3e-9a4b-4c5d-8e6f-7a8b9c0d1e2f", "0", "²", "%"],
 }
 WITH_PATH_PARAMETERS = [(m, p) for m, p in ALL_OPERATIONS if "{" in p]
 

@@ -12,7 +12,9 @@ caller) and the database session of the request before.
 
 from __future__ import annotations
 
+import json
 import secrets
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,6 +30,8 @@ from coach.accounts.auth import COOKIE, CSRF_HEADER, hash_token, new_token
 from coach.accounts.models import DeviceSession, Invite, Person, SignInLink
 from coach.catalogue.models import ExerciseSwap
 from coach.catalogue.service import current_catalogue
+from coach.coaching.logging import local_date
+from coach.coaching.models import CardioSession, CheckIn, LoadOverride, WorkoutSet
 from coach.database import utcnow
 from coach.domain.roles import Role
 from coach.extensions import db
@@ -68,6 +72,8 @@ class World:
     swapped: tuple[str, str]  # (exercise, replacement): everyone has this swap
     swappable: tuple[str, str]  # another allowed swap, which nobody has made
     program: str
+    sets: dict[str, str]  # caller name -> the id of a set they logged
+    cardio: dict[str, str]  # caller name -> the id of a cardio session they logged
 
 
 def allowed_swaps() -> list[tuple[str, str]]:
@@ -94,6 +100,9 @@ def build_world() -> World:
         "admin": make_person(Role.ADMIN, workplace=workplace),
         "other_admin": make_person(Role.ADMIN, workplace=other_workplace),
     }
+    # A second admin of the workplace, calling nothing: the admin may erase themselves
+    # (DELETE /api/me), the other workplace's only admin may not.
+    make_person(Role.ADMIN, workplace=workplace, display_name="Co-admin")
     invite, invite_token = make_invite(team)
     other_invite, _ = make_invite(other_team)
     sign_in_token, token_hash = new_token()
@@ -109,6 +118,33 @@ def build_world() -> World:
         db.session.add(
             ExerciseSwap(person_id=someone.id, exercise=swapped[0], replacement=swapped[1])
         )
+    sets = {name: uuid.uuid4() for name in people}
+    cardio = {name: uuid.uuid4() for name in people}
+    now = utcnow()
+    for name, someone in people.items():
+        today = local_date(someone, now)
+        db.session.add_all(
+            [
+                WorkoutSet(
+                    id=sets[name],
+                    person_id=someone.id,
+                    exercise="lateral-raise",
+                    performed_at=now,
+                    local_date=today,
+                    reps=12,
+                    band_level="green",
+                ),
+                CardioSession(
+                    id=cardio[name],
+                    person_id=someone.id,
+                    performed_at=now,
+                    local_date=today,
+                    activity="cycling",
+                    minutes=20,
+                    intensity="moderate",
+                ),
+            ]
+        )
     db.session.commit()
     world = World(
         workplace_id=workplace.id,
@@ -123,6 +159,8 @@ def build_world() -> World:
         swapped=swapped,
         swappable=swappable,
         program=sorted(current_catalogue().programs)[0],
+        sets={name: str(set_id) for name, set_id in sets.items()},
+        cardio={name: str(cardio_id) for name, cardio_id in cardio.items()},
     )
     db.session.rollback()  # end this session's transaction before any request
     return world
@@ -389,6 +427,119 @@ def _delete_swap(w: World, caller: str, r: TestResponse, app: Flask, api: ApiCli
     assert count(ExerciseSwap) == len(w.people) - 1  # everyone else keeps theirs
 
 
+def _set_path(w: World, caller: str = "member") -> str:
+    """The caller's own logged set (an anonymous caller tries the member's)."""
+    return f"/api/me/sets/{w.sets.get(caller, w.sets['member'])}"
+
+
+def _cardio_path(w: World, caller: str = "member") -> str:
+    return f"/api/me/cardio/{w.cardio.get(caller, w.cardio['member'])}"
+
+
+def _new_set(_w: World, _caller: str) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "exercise": "lateral-raise",
+        "performed_at": utcnow().isoformat(),
+        "reps": 15,
+        "band_level": "blue",
+    }
+
+
+def _new_cardio(_w: World, _caller: str) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "performed_at": utcnow().isoformat(),
+        "activity": "running",
+        "minutes": 15,
+        "intensity": "easy",
+    }
+
+
+def _post_set(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    row = db.session.get(WorkoutSet, uuid.UUID(r.json["id"]))
+    assert row is not None and row.person_id == w.people[caller]
+    assert (row.exercise, row.reps, row.band_level) == ("lateral-raise", 15, "blue")
+    assert count(WorkoutSet) == len(w.people) + 1
+
+
+def _patch_set(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert (r.json["id"], r.json["reps"]) == (w.sets[caller], 14)
+    reps = {str(row.id): row.reps for row in db.session.scalars(sa.select(WorkoutSet))}
+    assert reps == {set_id: 14 if name == caller else 12 for name, set_id in w.sets.items()}
+
+
+def _delete_set(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    left = {str(row.id) for row in db.session.scalars(sa.select(WorkoutSet))}
+    assert left == {set_id for name, set_id in w.sets.items() if name != caller}
+
+
+def _post_cardio(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    row = db.session.get(CardioSession, uuid.UUID(r.json["id"]))
+    assert row is not None and row.person_id == w.people[caller]
+    assert (row.activity, row.minutes, row.intensity) == ("running", 15, "easy")
+    assert count(CardioSession) == len(w.people) + 1
+
+
+def _delete_cardio(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    left = {str(row.id) for row in db.session.scalars(sa.select(CardioSession))}
+    assert left == {cardio_id for name, cardio_id in w.cardio.items() if name != caller}
+
+
+def _post_check_in(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["pain"]["neck"] == 2 and r.json["red_flag"] is False
+    rows = db.session.scalars(sa.select(CheckIn))
+    assert [(row.person_id, row.pain_neck) for row in rows] == [(w.people[caller], 2)]
+
+
+def _post_override(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert (r.json["exercise"], r.json["band_level"]) == ("lateral-raise", "blue")
+    rows = db.session.scalars(sa.select(LoadOverride))
+    assert [(row.person_id, row.exercise, row.band_level) for row in rows] == [
+        (w.people[caller], "lateral-raise", "blue")
+    ]
+
+
+def _history(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    [day] = r.json  # today, with the caller's own set and cardio only
+    assert [s["id"] for s in day["sets"]] == [w.sets[caller]]
+    assert [c["id"] for c in day["cardio"]] == [w.cardio[caller]]
+    assert json.loads(r.headers["X-Pagination"])["total"] == 1
+
+
+def _progress(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    team = person(w, caller).team
+    assert r.json["sessions_per_week"]["program"] == (team.program if team else None)
+    [exercise] = r.json["exercises"]
+    assert exercise["exercise"] == "lateral-raise"
+    assert [(p["reps"], p["band_level"]["key"]) for p in exercise["sessions"]] == [(12, "green")]
+
+
+def _today(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    team = person(w, caller).team
+    assert (r.json["program"] or {}).get("slug") == (team.program if team else None)
+    assert bool(r.json["exercises"]) == (team is not None)
+
+
+def _export(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.mimetype == "text/csv"
+    assert r.headers["Content-Disposition"].startswith("attachment; filename=")
+    text = r.get_data(as_text=True)
+    assert person(w, caller).display_name in text
+    assert "# swaps\r\nexercise,replacement,chosen_at\r\n" + ",".join(w.swapped) in text
+    assert [set_id for set_id in w.sets.values() if set_id in text] == [w.sets[caller]]
+
+
+def _erase_me(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert db.session.get(Person, w.people[caller]) is None
+    assert count(DeviceSession, DeviceSession.person_id == w.people[caller]) == 0
+    assert _swaps_of(w, caller) == {}
+    # everyone else keeps theirs
+    assert count(ExerciseSwap) == count(WorkoutSet) == len(w.people) - 1
+    assert db.session.get(WorkoutSet, uuid.UUID(w.sets[caller])) is None
+    assert send(app, api, "GET", "/api/me").status_code == 401
+
+
 # -- the matrix -----------------------------------------------------------------------
 
 Body = Callable[[World, str], Any]
@@ -402,6 +553,11 @@ class Endpoint:
     expect: dict[str, int]
     verify: Verify
     body: Body | None = None
+    # For a caller's own rows (a logged set): the path for this caller, not ``path``.
+    own_path: Callable[[World, str], str] | None = None
+
+    def url(self, world: World, caller: str) -> str:
+        return self.path(world) if self.own_path is None else self.own_path(world, caller)
 
     @property
     def label(self) -> str:
@@ -442,6 +598,17 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         _patch_me,
         body=lambda _w, _c: {"language": "en"},
     ),
+    Endpoint(
+        "DELETE",
+        "/api/me",
+        _fixed("/api/me"),
+        {**signed_in(204), "other_admin": 409},  # the only admin of their workplace
+        _erase_me,
+    ),
+    Endpoint("GET", "/api/me/history", _fixed("/api/me/history"), signed_in(200), _history),
+    Endpoint("GET", "/api/me/progress", _fixed("/api/me/progress"), signed_in(200), _progress),
+    Endpoint("GET", "/api/me/today", _fixed("/api/me/today"), signed_in(200), _today),
+    Endpoint("GET", "/api/me/export.csv", _fixed("/api/me/export.csv"), signed_in(200), _export),
     Endpoint(
         "PUT",
         "/api/me/credentials",
@@ -563,6 +730,58 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         signed_in(204),
         _delete_swap,
     ),
+    Endpoint(
+        "POST", "/api/me/sets", _fixed("/api/me/sets"), signed_in(201), _post_set, body=_new_set
+    ),
+    Endpoint(
+        "PATCH",
+        "/api/me/sets/<uuid:set_id>",
+        _set_path,
+        signed_in(200),
+        _patch_set,
+        body=lambda _w, _c: {"reps": 14},
+        own_path=_set_path,
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/me/sets/<uuid:set_id>",
+        _set_path,
+        signed_in(204),
+        _delete_set,
+        own_path=_set_path,
+    ),
+    Endpoint(
+        "POST",
+        "/api/me/cardio",
+        _fixed("/api/me/cardio"),
+        signed_in(201),
+        _post_cardio,
+        body=_new_cardio,
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/me/cardio/<uuid:cardio_id>",
+        _cardio_path,
+        signed_in(204),
+        _delete_cardio,
+        own_path=_cardio_path,
+    ),
+    Endpoint(
+        "POST",
+        "/api/me/checkins",
+        _fixed("/api/me/checkins"),
+        signed_in(201),
+        _post_check_in,
+        body=lambda _w, _c: {"pain": {"neck": 2}},
+    ),
+    Endpoint(
+        "POST",
+        "/api/me/overrides",
+        _fixed("/api/me/overrides"),
+        signed_in(201),
+        _post_override,
+        body=lambda _w, _c: {"exercise": "lateral-raise", "band_level": "blue"},
+    ),
 )
 
 
@@ -572,7 +791,7 @@ def _call(
     kwargs: dict[str, Any] = {}
     if endpoint.body is not None:
         kwargs["json"] = endpoint.body(world, caller)
-    return send(app, api, endpoint.method, endpoint.path(world), **kwargs)
+    return send(app, api, endpoint.method, endpoint.url(world, caller), **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -644,7 +863,7 @@ def test_cookie_session_needs_its_csrf_token(app: Flask, endpoint: Endpoint, var
     db.session.rollback()
     with app.app_context():
         response = api.client.open(
-            endpoint.path(world),
+            endpoint.url(world, "admin"),
             method=endpoint.method,
             json=body,
             headers=_bad_csrf_headers(variant, other_phone.csrf_token or ""),
@@ -668,6 +887,7 @@ def test_csrf_matrix_covers_every_state_changing_signed_in_endpoint() -> None:
     assert labels == {
         "POST /api/auth/logout",
         "PATCH /api/me",
+        "DELETE /api/me",
         "PUT /api/me/credentials",
         "POST /api/me/sign-in-links",
         "POST /api/teams/<int:team_id>/invites",
@@ -677,4 +897,11 @@ def test_csrf_matrix_covers_every_state_changing_signed_in_endpoint() -> None:
         "PATCH /api/teams/<int:team_id>",
         "PUT /api/me/swaps/<exercise>",
         "DELETE /api/me/swaps/<exercise>",
+        "POST /api/me/sets",
+        "PATCH /api/me/sets/<uuid:set_id>",
+        "DELETE /api/me/sets/<uuid:set_id>",
+        "POST /api/me/cardio",
+        "DELETE /api/me/cardio/<uuid:cardio_id>",
+        "POST /api/me/checkins",
+        "POST /api/me/overrides",
     }

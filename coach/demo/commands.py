@@ -3,6 +3,9 @@
 The admin's password and an invite token are generated on first load and kept in
 ``instance/demo.json`` (never in the repository), so every ``make run`` can print how to
 sign in. Running it again changes nothing but replacing an invite that expired.
+
+The first load also logs ten weeks of training for the members, ending today
+(:mod:`coach.demo.history`), so history, progress and team totals have something to show.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import secrets
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 import sqlalchemy as sa
@@ -22,6 +26,7 @@ from coach.accounts import service as accounts
 from coach.accounts.auth import hash_token, new_token
 from coach.accounts.models import Invite, Person
 from coach.database import utcnow
+from coach.demo.history import add_demo_history
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.teams.models import Team, Workplace
@@ -77,8 +82,10 @@ def load_demo() -> dict[str, Any]:
         workplace = new_workplace(WORKPLACE)
         db.session.flush()
         accounts.create_admin(workplace.id, ADMIN_EMAIL, state["admin_password"], "Camilla (admin)")
+        teams = []
         for name, program, reminder, members in TEAMS:
             team = Team(workplace=workplace, name=name, program=program, reminder_time=reminder)
+            teams.append(team)
             for display_name, role, shares in members:
                 db.session.add(
                     Person(
@@ -89,6 +96,9 @@ def load_demo() -> dict[str, Any]:
                         share_participation=shares,
                     )
                 )
+        db.session.flush()
+        today = utcnow().astimezone(ZoneInfo(workplace.time_zone)).date()
+        add_demo_history(workplace, teams, today)
     team = db.session.scalar(
         sa.select(Team).where(Team.workplace_id == workplace.id).order_by(Team.id)
     )

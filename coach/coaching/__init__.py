@@ -1,0 +1,1 @@
+"""Coaching: today's routine, logged sets, cardio, check-ins and progress."""

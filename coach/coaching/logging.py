@@ -1,0 +1,283 @@
+"""Writes from phones: sets, cardio, check-ins and load overrides.
+
+Every write carries an id the phone made (or, for check-ins, the person's day), so a
+phone that retries after a lost answer never creates a second row: the same content
+again answers with what is stored, different content under the same id is a conflict.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_smorest import abort
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import Conflict, NotFound
+
+from coach.accounts.models import Person
+from coach.catalogue.service import current_catalogue
+from coach.coaching.models import CardioSession, CheckIn, LoadOverride, WorkoutSet
+from coach.database import utcnow
+from coach.domain.catalogue import Exercise
+from coach.extensions import db
+
+SET_FIELDS = (
+    "exercise",
+    "performed_at",
+    "reps",
+    "hold_seconds",
+    "band_level",
+    "load_kg",
+    "reps_in_reserve",
+    "pain",
+)
+CARDIO_FIELDS = ("performed_at", "activity", "minutes", "intensity")
+RED_FLAGS = (
+    "numbness_or_tingling",
+    "weakness",
+    "trauma",
+    "fever_or_weight_loss",
+    "worsening_for_weeks",
+)
+PAIN_COLUMNS = {
+    "neck": "pain_neck",
+    "shoulder": "pain_shoulder",
+    "arm": "pain_arm",
+    "lower_back": "pain_lower_back",
+}
+
+
+def local_date(person: Person, moment: datetime) -> date:
+    return moment.astimezone(ZoneInfo(person.effective_time_zone)).date()
+
+
+def local_today(person: Person) -> date:
+    return local_date(person, utcnow())
+
+
+def invalid(**errors: str) -> None:
+    """Answer 422 with field errors in the API's one format."""
+    abort(422, errors={"json": {field: [message] for field, message in errors.items()}})
+
+
+def _check_moment(person: Person, performed_at: datetime) -> None:
+    skew = timedelta(seconds=int(current_app.config["CLOCK_SKEW_SECONDS"]))
+    if performed_at > utcnow() + skew:
+        invalid(performed_at="Lies in the future.")
+    if performed_at < person.created_at - skew:
+        invalid(performed_at="Lies before you joined.")
+
+
+def exercise_or_422(slug: str) -> Exercise:
+    exercise = current_catalogue().exercises.get(slug)
+    if exercise is None:
+        invalid(exercise=f"Unknown exercise {slug!r}.")
+    assert exercise is not None
+    return exercise
+
+
+def band_keys(person: Person) -> list[str]:
+    return [level.key for level in person.workplace.band_set.levels]
+
+
+def check_load(
+    person: Person, exercise: Exercise, band_level: str | None, load_kg: float | None
+) -> None:
+    """The load must be in the exercise's unit: a band of the workplace's set, kg, or none."""
+    if exercise.equipment == "band":
+        if load_kg is not None:
+            invalid(load_kg=f"{exercise.slug} uses a band: give band_level, not kg.")
+        if band_level is not None and band_level not in band_keys(person):
+            invalid(band_level=f"Not a band of your workplace: {', '.join(band_keys(person))}.")
+    elif exercise.equipment in ("dumbbell", "kettlebell"):
+        if band_level is not None:
+            invalid(band_level=f"{exercise.slug} uses a {exercise.equipment}: give load_kg.")
+    elif band_level is not None:
+        invalid(band_level=f"{exercise.slug} uses body weight: no band or kg.")
+    elif load_kg is not None:
+        invalid(load_kg=f"{exercise.slug} uses body weight: no band or kg.")
+
+
+def _check_set(person: Person, values: dict[str, Any]) -> None:
+    exercise = exercise_or_422(values["exercise"])
+    _check_moment(person, values["performed_at"])
+    if exercise.kind == "hold":
+        if values.get("hold_seconds") is None:
+            invalid(hold_seconds=f"{exercise.slug} is a timed hold: give hold_seconds.")
+        if values.get("reps") is not None:
+            invalid(reps=f"{exercise.slug} is a timed hold: no reps.")
+    else:
+        if values.get("reps") is None:
+            invalid(reps=f"{exercise.slug} counts repetitions: give reps.")
+        if values.get("hold_seconds") is not None:
+            invalid(hold_seconds=f"{exercise.slug} counts repetitions: no hold_seconds.")
+    if exercise.equipment == "band" and values.get("band_level") is None:
+        invalid(band_level=f"{exercise.slug} uses a band: which one?")
+    if exercise.equipment in ("dumbbell", "kettlebell") and values.get("load_kg") is None:
+        invalid(load_kg=f"{exercise.slug} uses a {exercise.equipment}: how many kg?")
+    check_load(person, exercise, values.get("band_level"), values.get("load_kg"))
+
+
+def _same(row: Any, values: dict[str, Any], fields: tuple[str, ...]) -> bool:
+    return all(getattr(row, f) == values.get(f) for f in fields)
+
+
+def _idempotent_insert(
+    person: Person, model: type[Any], values: dict[str, Any], fields: tuple[str, ...]
+) -> tuple[Any, bool]:
+    """Insert ``values`` under the phone's id; ``(row, created)``. A replay gets the
+    stored row, different content under the same id gets 409."""
+    row_id: uuid.UUID = values["id"]
+    existing = db.session.get(model, row_id)
+    if existing is None:
+        row = model(
+            person_id=person.id,
+            local_date=local_date(person, values["performed_at"]),
+            **{f: values.get(f) for f in ("id", *fields)},
+        )
+        db.session.add(row)
+        try:
+            db.session.commit()
+            return row, True
+        except IntegrityError:  # the same id arrived twice at once
+            db.session.rollback()
+            existing = db.session.get(model, row_id)
+            if existing is None:
+                raise
+    if existing.person_id != person.id or not _same(existing, values, fields):
+        raise Conflict("This id is already used for different content. Make a new id.")
+    return existing, False
+
+
+def log_set(person: Person, values: dict[str, Any]) -> tuple[WorkoutSet, bool]:
+    _check_set(person, values)
+    return _idempotent_insert(person, WorkoutSet, values, SET_FIELDS)
+
+
+def own_set(person: Person, set_id: uuid.UUID) -> WorkoutSet:
+    row = db.session.get(WorkoutSet, set_id)
+    if row is None or row.person_id != person.id:
+        raise NotFound("No such set.")
+    return row
+
+
+def correct_set(person: Person, set_id: uuid.UUID, changes: dict[str, Any]) -> WorkoutSet:
+    row = own_set(person, set_id)
+    values = {f: getattr(row, f) for f in SET_FIELDS} | changes
+    _check_set(person, values)
+    for field, value in changes.items():
+        setattr(row, field, value)
+    row.local_date = local_date(person, row.performed_at)
+    db.session.commit()
+    return row
+
+
+def delete_set(person: Person, set_id: uuid.UUID) -> None:
+    db.session.delete(own_set(person, set_id))
+    db.session.commit()
+
+
+def log_cardio(person: Person, values: dict[str, Any]) -> tuple[CardioSession, bool]:
+    _check_moment(person, values["performed_at"])
+    return _idempotent_insert(person, CardioSession, values, CARDIO_FIELDS)
+
+
+def delete_cardio(person: Person, cardio_id: uuid.UUID) -> None:
+    row = db.session.get(CardioSession, cardio_id)
+    if row is None or row.person_id != person.id:
+        raise NotFound("No such cardio session.")
+    db.session.delete(row)
+    db.session.commit()
+
+
+# -- check-ins -----------------------------------------------------------------------
+
+
+def record_check_in(person: Person, values: dict[str, Any]) -> tuple[CheckIn, bool]:
+    """Store the day's check-in; a second one the same day replaces the first."""
+    today = local_today(person)
+    day = values.get("day") or today
+    if day > today:
+        invalid(day="Lies in the future.")
+    if day < local_date(person, person.created_at):
+        invalid(day="Lies before you joined.")
+    columns: dict[str, Any] = {
+        column: values["pain"].get(region) for region, column in PAIN_COLUMNS.items()
+    }
+    columns["soreness"] = values["soreness"]
+    columns.update({flag: values["red_flags"][flag] for flag in RED_FLAGS})
+    for attempt in range(2):
+        row = db.session.scalar(
+            sa.select(CheckIn).where(CheckIn.person_id == person.id, CheckIn.day == day)
+        )
+        created = row is None
+        if row is None:
+            row = CheckIn(person_id=person.id, day=day)
+            db.session.add(row)
+        for column, value in columns.items():
+            setattr(row, column, value)
+        row.updated_at = utcnow()
+        try:
+            db.session.commit()
+            return row, created
+        except IntegrityError:  # another request created the day's row first
+            db.session.rollback()
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def check_in_view(row: CheckIn) -> dict[str, Any]:
+    return {
+        "day": row.day,
+        "pain": {region: getattr(row, column) for region, column in PAIN_COLUMNS.items()},
+        "soreness": row.soreness,
+        "red_flags": {flag: getattr(row, flag) for flag in RED_FLAGS},
+        "red_flag": any(getattr(row, flag) for flag in RED_FLAGS),
+        "updated_at": row.updated_at,
+    }
+
+
+# -- overrides -----------------------------------------------------------------------
+
+
+def set_override(person: Person, values: dict[str, Any]) -> LoadOverride:
+    """The person's own load for their next session of an exercise (used once)."""
+    exercise = exercise_or_422(values["exercise"])
+    band_level, load_kg = values.get("band_level"), values.get("load_kg")
+    if exercise.equipment == "band" and band_level is None:
+        invalid(band_level=f"{exercise.slug} uses a band: which one?")
+    if exercise.equipment in ("dumbbell", "kettlebell") and load_kg is None:
+        invalid(load_kg=f"{exercise.slug} uses a {exercise.equipment}: how many kg?")
+    if exercise.equipment == "bodyweight":
+        invalid(exercise=f"{exercise.slug} uses body weight: there is no load to choose.")
+    check_load(person, exercise, band_level, load_kg)
+    # Before the new row is in the session: finding today may load the person's
+    # workplace, and that query's autoflush would insert the row without its day.
+    today = local_today(person)
+    trained_today = db.session.scalar(
+        sa.select(WorkoutSet.id)
+        .where(
+            WorkoutSet.person_id == person.id,
+            WorkoutSet.exercise == exercise.slug,
+            WorkoutSet.local_date == today,
+        )
+        .limit(1)
+    )
+    # Chosen after today's session, it is for the next session, not the one just done.
+    day = today + timedelta(days=1) if trained_today is not None else today
+    row = db.session.scalar(
+        sa.select(LoadOverride).where(
+            LoadOverride.person_id == person.id, LoadOverride.exercise == exercise.slug
+        )
+    )
+    if row is None:
+        row = LoadOverride(person_id=person.id, exercise=exercise.slug)
+        db.session.add(row)
+    row.day, row.band_level, row.load_kg = day, band_level, load_kg
+    db.session.commit()
+    return row

@@ -1,0 +1,231 @@
+"""A person's own data: all of it as one CSV file, and erasing all of it.
+
+The export is one UTF-8 CSV file (RFC 4180 quoting, CRLF line ends, a byte-order mark
+so spreadsheet programs read æ, ø and å right) made of sections. Each section is a
+line ``# name``, a header row and one row per record, and sections are separated by an
+empty line::
+
+    # person      one row: display_name, email, role, workplace, team, ...
+    # sets        one row per logged set
+    # cardio      one row per cardio session
+    # check-ins   one row per day checked in
+    # overrides   the loads chosen for a next session
+    # swaps       the exercises swapped for an alternative
+
+Times are ISO 8601 in UTC, days ``YYYY-MM-DD`` in the person's time zone, yes/no as
+``true``/``false``, nothing as an empty field. Free text that a spreadsheet would run
+as a formula (starting with ``=``, ``+``, ``-``, ``@``) gets a leading ``'``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from werkzeug.exceptions import Conflict
+
+from coach.accounts.auth import sign_out
+from coach.accounts.models import Person
+from coach.catalogue.models import ExerciseSwap
+from coach.coaching.logging import PAIN_COLUMNS, RED_FLAGS, local_today
+from coach.coaching.models import CardioSession, CheckIn, LoadOverride, WorkoutSet
+from coach.coaching.progress import exercise_name
+from coach.coaching.team_totals import fold_into_team_totals
+from coach.domain.roles import Role
+from coach.extensions import db
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+SET_COLUMNS = (
+    "id",
+    "date",
+    "performed_at",
+    "exercise",
+    "exercise_name",
+    "reps",
+    "hold_seconds",
+    "band_level",
+    "load_kg",
+    "reps_in_reserve",
+    "pain",
+)
+CARDIO_COLUMNS = ("id", "date", "performed_at", "activity", "minutes", "intensity")
+CHECK_IN_COLUMNS = ("day", *PAIN_COLUMNS.values(), "soreness", *RED_FLAGS)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _text(value: str | None) -> str:
+    """Free text, defused so a spreadsheet shows it instead of evaluating it."""
+    if value and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value or ""
+
+
+def _section(
+    writer: Any, name: str, header: Sequence[str], rows: Iterable[Sequence[Any]], first: bool
+) -> None:
+    if not first:
+        writer.writerow([])
+    writer.writerow([f"# {name}"])
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+
+
+def export_filename(person: Person) -> str:
+    return f"coach-data-{local_today(person).isoformat()}.csv"
+
+
+def export_csv(person: Person) -> str:
+    """Everything stored about the person, in the sections described above."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)  # RFC 4180: minimal quoting, CRLF
+    language = person.language
+    _section(
+        writer,
+        "person",
+        (
+            "display_name",
+            "email",
+            "role",
+            "workplace",
+            "team",
+            "language",
+            "time_zone",
+            "share_participation",
+            "has_password",
+            "joined_at",
+        ),
+        [
+            (
+                _text(person.display_name),
+                _text(person.email),
+                person.role,
+                _text(person.workplace.name),
+                _text(person.team.name) if person.team else None,
+                person.language,
+                person.effective_time_zone,
+                person.share_participation,
+                person.password_hash is not None,
+                person.created_at,
+            )
+        ],
+        first=True,
+    )
+    sets = db.session.scalars(
+        sa.select(WorkoutSet)
+        .where(WorkoutSet.person_id == person.id)
+        .order_by(WorkoutSet.performed_at, WorkoutSet.id)
+    )
+    _section(
+        writer,
+        "sets",
+        SET_COLUMNS,
+        (
+            (
+                s.id,
+                s.local_date,
+                s.performed_at,
+                s.exercise,
+                exercise_name(s.exercise, language),
+                s.reps,
+                s.hold_seconds,
+                s.band_level,
+                s.load_kg,
+                s.reps_in_reserve,
+                s.pain,
+            )
+            for s in sets
+        ),
+        first=False,
+    )
+    cardio = db.session.scalars(
+        sa.select(CardioSession)
+        .where(CardioSession.person_id == person.id)
+        .order_by(CardioSession.performed_at, CardioSession.id)
+    )
+    _section(
+        writer,
+        "cardio",
+        CARDIO_COLUMNS,
+        ((c.id, c.local_date, c.performed_at, c.activity, c.minutes, c.intensity) for c in cardio),
+        first=False,
+    )
+    check_ins = db.session.scalars(
+        sa.select(CheckIn).where(CheckIn.person_id == person.id).order_by(CheckIn.day)
+    )
+    _section(
+        writer,
+        "check-ins",
+        CHECK_IN_COLUMNS,
+        ([getattr(c, column) for column in CHECK_IN_COLUMNS] for c in check_ins),
+        first=False,
+    )
+    overrides = db.session.scalars(
+        sa.select(LoadOverride)
+        .where(LoadOverride.person_id == person.id)
+        .order_by(LoadOverride.exercise)
+    )
+    _section(
+        writer,
+        "overrides",
+        ("exercise", "day", "band_level", "load_kg"),
+        ((o.exercise, o.day, o.band_level, o.load_kg) for o in overrides),
+        first=False,
+    )
+    swaps = db.session.scalars(
+        sa.select(ExerciseSwap)
+        .where(ExerciseSwap.person_id == person.id)
+        .order_by(ExerciseSwap.exercise)
+    )
+    _section(
+        writer,
+        "swaps",
+        ("exercise", "replacement", "chosen_at"),
+        ((s.exercise, s.replacement, s.created_at) for s in swaps),
+        first=False,
+    )
+    return out.getvalue()
+
+
+def erase(person: Person) -> None:
+    """Erase the person and everything that names them; sign this device out.
+
+    Their sessions are first folded into their team's anonymous weekly totals. Every
+    other row (sets, cardio, check-ins, overrides, swaps, device sessions, sign-in
+    links) goes with the person row through ``ON DELETE CASCADE``; invites they made
+    stay, without their name. A workplace's last admin cannot leave it unmanaged (409).
+    """
+    if person.role_enum is Role.ADMIN:
+        # Lock the workplace's admins, in id order, so two last admins erasing
+        # themselves at once cannot both see the other one still there.
+        admins = db.session.scalars(
+            sa.select(Person.id)
+            .where(Person.workplace_id == person.workplace_id, Person.role == Role.ADMIN.value)
+            .order_by(Person.id)
+            .with_for_update()
+        ).all()
+        if [admin for admin in admins if admin != person.id] == []:
+            db.session.rollback()
+            raise Conflict(
+                "You are the only admin of your workplace. Invite another admin first, "
+                "so someone can still manage it, then erase your account."
+            )
+    fold_into_team_totals(person)
+    sign_out()
+    db.session.execute(sa.delete(Person).where(Person.id == person.id))
+    db.session.commit()

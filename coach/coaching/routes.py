@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from coach.accounts.auth import caller, signed_in
+from coach.catalogue.schemas import LanguageQuerySchema
+from coach.coaching import logging as log
+from coach.coaching.models import CardioSession, LoadOverride, WorkoutSet
+from coach.coaching.schemas import (
+    CheckInResultSchema,
+    CheckInSchema,
+    LoggedCardioSchema,
+    OverrideSchema,
+    SetCorrectionSchema,
+    SetSchema,
+    TodaySchema,
+)
+from coach.coaching.today import today_for
+from coach.domain.advice import advice_for_check_in
+
+blp = Blueprint("coaching", __name__, url_prefix="/api", description="Training and logging")
+
+
+def _created_or_replayed(row: Any, created: bool) -> tuple[Any, int]:
+    return row, 201 if created else 200
+
+
+@blp.route("/me/today")
+@signed_in()
+@blp.arguments(LanguageQuerySchema, location="query")
+@blp.response(200, TodaySchema)
+def get_today(query: dict[str, Any]) -> dict[str, Any]:
+    """Today's routine in my time zone: each exercise with its load, the reason for any
+    change, what is logged already, and whether today is a training day."""
+    return today_for(caller(), query.get("lang"))
+
+
+@blp.route("/me/sets", methods=["POST"])
+@signed_in(unsafe=True)
+@blp.arguments(SetSchema)
+@blp.response(201, SetSchema, description="Stored")
+@blp.alt_response(200, schema=SetSchema, description="Already stored under this id (a replay)")
+def post_set(values: dict[str, Any]) -> tuple[WorkoutSet, int]:
+    """Log a set under the phone's own UUID. Sending it again is safe."""
+    return _created_or_replayed(*log.log_set(caller(), values))
+
+
+@blp.route("/me/sets/<uuid:set_id>")
+class SetView(MethodView):
+    @signed_in()
+    @blp.arguments(SetCorrectionSchema)
+    @blp.response(200, SetSchema)
+    def patch(self, changes: dict[str, Any], set_id: uuid.UUID) -> WorkoutSet:
+        """Correct a logged set."""
+        return log.correct_set(caller(), set_id, changes)
+
+    @signed_in()
+    @blp.response(204)
+    def delete(self, set_id: uuid.UUID) -> None:
+        """Undo a logged set."""
+        log.delete_set(caller(), set_id)
+
+
+@blp.route("/me/cardio", methods=["POST"])
+@signed_in(unsafe=True)
+@blp.arguments(LoggedCardioSchema)
+@blp.response(201, LoggedCardioSchema, description="Stored")
+@blp.alt_response(200, schema=LoggedCardioSchema, description="Already stored under this id")
+def post_cardio(values: dict[str, Any]) -> tuple[CardioSession, int]:
+    """Log running, cycling or rowing under the phone's own UUID."""
+    return _created_or_replayed(*log.log_cardio(caller(), values))
+
+
+@blp.route("/me/cardio/<uuid:cardio_id>", methods=["DELETE"])
+@signed_in(unsafe=True)
+@blp.response(204)
+def delete_cardio(cardio_id: uuid.UUID) -> None:
+    """Undo a logged cardio session."""
+    log.delete_cardio(caller(), cardio_id)
+
+
+@blp.route("/me/checkins", methods=["POST"])
+@signed_in(unsafe=True)
+@blp.arguments(CheckInSchema)
+@blp.response(201, CheckInResultSchema, description="The day's first check-in")
+@blp.alt_response(200, schema=CheckInResultSchema, description="Replaced the day's check-in")
+def post_check_in(values: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """How I feel today: pain per region, soreness and the red-flag questions. A red
+    flag pauses progression; the answer says what to do."""
+    person = caller()
+    row, created = log.record_check_in(person, values)
+    view = log.check_in_view(row)
+    view["advice"] = check_in_advice(view, person.language)
+    return view, 201 if created else 200
+
+
+@blp.route("/me/overrides", methods=["POST"])
+@signed_in(unsafe=True)
+@blp.arguments(OverrideSchema)
+@blp.response(201, OverrideSchema)
+def post_override(values: dict[str, Any]) -> LoadOverride:
+    """Choose my own band or weight for the next session of an exercise (once)."""
+    return log.set_override(caller(), values)
+
+
+def check_in_advice(view: dict[str, Any], language: str) -> list[dict[str, str]]:
+    return [
+        {"code": a.code, "text": a.text.in_language(language)}
+        for a in advice_for_check_in(
+            red_flag=view["red_flag"],
+            soreness=view["soreness"],
+            highest_pain=max((p for p in view["pain"].values() if p is not None), default=0),
+        )
+    ]

@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from coach.catalogue.schemas import ExerciseSchema, NamedSchema
+from coach.domain.catalogue import CARDIO_ACTIVITIES, CARDIO_INTENSITIES
+from coach.schemas import StrictBoolean
+
+SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Not an exercise slug.")
+PAIN = validate.Range(min=0, max=10)
+
+
+def _exercise_field() -> fields.String:
+    return fields.String(required=True, validate=[validate.Length(max=64), SLUG])
+
+
+class JsonNumber(fields.Float):
+    """A JSON number only: marshmallow's Float also takes numeric strings such as "16"."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def _load_kg_field() -> fields.Float:
+    return JsonNumber(
+        validate=validate.Range(min=0, min_inclusive=False, max=500),
+        allow_none=True,
+        allow_nan=False,
+        # apispec does not render min_inclusive=False; OpenAPI 3.0 says it this way
+        metadata={"exclusiveMinimum": True},
+    )
+
+
+class SetSchema(Schema):
+    """A logged set; ``id`` is a UUID the phone makes, so retries are recognised."""
+
+    id = fields.UUID(required=True)
+    exercise = _exercise_field()
+    performed_at = fields.AwareDateTime(required=True)
+    reps = fields.Integer(strict=True, validate=validate.Range(min=0, max=200), allow_none=True)
+    hold_seconds = fields.Integer(
+        strict=True, validate=validate.Range(min=0, max=600), allow_none=True
+    )
+    band_level = fields.String(
+        validate=validate.Length(max=30),
+        allow_none=True,
+        metadata={"description": "Band key of the workplace's band set, e.g. green"},
+    )
+    load_kg = _load_kg_field()
+    reps_in_reserve = fields.Integer(
+        strict=True, validate=validate.Range(min=0, max=10), allow_none=True
+    )
+    pain = fields.Integer(
+        strict=True,
+        validate=PAIN,
+        allow_none=True,
+        metadata={"description": "Pain during the set, 0-10"},
+    )
+    local_date = fields.Date(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class SetCorrectionSchema(SetSchema):
+    """What a correction may change: everything but the id and the exercise."""
+
+    performed_at = fields.AwareDateTime()
+
+    class Meta:
+        exclude = ("id", "exercise")
+
+
+class LoggedCardioSchema(Schema):
+    id = fields.UUID(required=True)
+    performed_at = fields.AwareDateTime(required=True)
+    activity = fields.String(required=True, validate=validate.OneOf(CARDIO_ACTIVITIES))
+    minutes = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=600))
+    intensity = fields.String(required=True, validate=validate.OneOf(CARDIO_INTENSITIES))
+    local_date = fields.Date(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class RegionPainSchema(Schema):
+    neck = fields.Integer(strict=True, validate=PAIN, allow_none=True)
+    shoulder = fields.Integer(strict=True, validate=PAIN, allow_none=True)
+    arm = fields.Integer(strict=True, validate=PAIN, allow_none=True)
+    lower_back = fields.Integer(strict=True, validate=PAIN, allow_none=True, data_key="lower-back")
+
+
+class RedFlagsSchema(Schema):
+    numbness_or_tingling = StrictBoolean(
+        load_default=False, metadata={"description": "New numbness or tingling in the arms"}
+    )
+    weakness = StrictBoolean(load_default=False, metadata={"description": "New weakness"})
+    trauma = StrictBoolean(load_default=False, metadata={"description": "A recent fall or blow"})
+    fever_or_weight_loss = StrictBoolean(load_default=False)
+    worsening_for_weeks = StrictBoolean(
+        load_default=False, metadata={"description": "Pain getting worse over weeks"}
+    )
+
+
+class CheckInSchema(Schema):
+    day = fields.Date(metadata={"description": "Defaults to today in the person's time zone"})
+    pain = fields.Nested(RegionPainSchema, required=True)
+    soreness = StrictBoolean(
+        load_default=False, metadata={"description": "Warm, sore, tired muscles after training"}
+    )
+    # Left out: every answer "no" (a plain ``dict`` default would skip the nested defaults).
+    red_flags = fields.Nested(RedFlagsSchema, load_default=lambda: RedFlagsSchema().load({}))
+
+
+class AdviceSchema(Schema):
+    code = fields.String(metadata={"enum": ["red_flag", "soreness", "pain_high", "none"]})
+    text = fields.String()
+
+
+class CheckInResultSchema(CheckInSchema):
+    red_flag = fields.Boolean(dump_only=True)
+    advice = fields.List(fields.Nested(AdviceSchema), dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class OverrideSchema(Schema):
+    exercise = _exercise_field()
+    band_level = fields.String(validate=validate.Length(max=30), allow_none=True)
+    load_kg = _load_kg_field()
+    day = fields.Date(dump_only=True)
+
+
+class BandViewSchema(Schema):
+    key = fields.String()
+    name = fields.String()
+    colour = fields.String(metadata={"example": "#2e8b3e"})
+
+
+class ChangeSchema(Schema):
+    code = fields.String(metadata={"description": "Why the load is what it is, e.g. step_up"})
+    direction = fields.Integer(metadata={"description": "-1 lighter, 0 same, +1 heavier"})
+    reason = fields.String(metadata={"description": "The reason in plain words"})
+
+
+class PrescriptionSchema(Schema):
+    rule = fields.String()
+    sets = fields.Integer()
+    reps_min = fields.Integer(allow_none=True)
+    reps_max = fields.Integer(allow_none=True)
+    target_reps = fields.Integer(allow_none=True)
+    hold_seconds = fields.Integer(allow_none=True)
+    rest_seconds = fields.Integer()
+    band = fields.Nested(BandViewSchema, allow_none=True)
+    load_kg = fields.Float(allow_none=True)
+    paused = fields.Boolean(
+        metadata={"description": "Progression paused after a red flag: see the reason"}
+    )
+    change = fields.Nested(ChangeSchema)
+    preview = fields.String(
+        allow_none=True, metadata={"description": "What it takes to change next time"}
+    )
+
+
+class TodayExerciseSchema(Schema):
+    exercise = fields.Nested(ExerciseSchema)
+    swapped_from = fields.String(allow_none=True)
+    prescription = fields.Nested(PrescriptionSchema)
+    logged = fields.List(fields.Nested(SetSchema))
+    done = fields.Boolean()
+
+
+class TodayCardioSchema(Schema):
+    activity = fields.String()
+    name = fields.String()
+    minutes = fields.Integer()
+    intensity = fields.String()
+    logged = fields.List(fields.Nested(LoggedCardioSchema))
+
+
+class TodaySchema(Schema):
+    date = fields.Date(metadata={"description": "Today in the person's time zone"})
+    time_zone = fields.String()
+    language = fields.String()
+    training_day = fields.Boolean(metadata={"description": "One of the team's workdays"})
+    program = fields.Nested(NamedSchema, allow_none=True)
+    week = fields.Integer(allow_none=True, metadata={"description": "Program week, from 1"})
+    exercises = fields.List(fields.Nested(TodayExerciseSchema))
+    cardio = fields.List(fields.Nested(TodayCardioSchema))
+    paused = fields.Boolean()
+    done = fields.Boolean(metadata={"description": "Every exercise's sets are logged"})

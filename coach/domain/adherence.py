@@ -1,0 +1,95 @@
+"""Adherence: training sessions per ISO week against a program's target, and streaks.
+
+A *session* is a local day with at least one logged set; a *week* is an ISO week,
+Monday to Sunday, named by its Monday. The database counts sessions per week; the
+rules here lay those counts out over a window of weeks and judge them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+WEEK = timedelta(days=7)
+PROGRESS_WEEKS = 12  # how many weeks "sessions per week" shows
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s ISO week."""
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class WeekAdherence:
+    """Sessions done in the week starting ``week_start`` against the target."""
+
+    week_start: date
+    sessions: int
+    target: int | None  # None: the person follows no program
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.target is None else self.sessions >= self.target
+
+
+def weekly_target(sessions_per_week: int, workdays: Iterable[str] | None = None) -> int:
+    """The program's sessions per week, but never more than the team's training days:
+    a team that trains four days a week cannot meet a five-a-week program."""
+    days = len(set(workdays)) if workdays is not None else 7
+    return max(1, min(sessions_per_week, days or 7))
+
+
+def sessions_by_week(days: Iterable[date]) -> dict[date, int]:
+    """Sessions per week from the days trained (each day counts once)."""
+    counts: dict[date, int] = {}
+    for day in set(days):
+        monday = week_start(day)
+        counts[monday] = counts.get(monday, 0) + 1
+    return counts
+
+
+def sessions_vs_target(
+    sessions: Mapping[date, int],
+    *,
+    today: date,
+    target: int | None,
+    weeks: int = PROGRESS_WEEKS,
+    since: date | None = None,
+) -> list[WeekAdherence]:
+    """The last ``weeks`` weeks up to and including ``today``'s, oldest first.
+
+    ``sessions`` maps a week's Monday to its sessions. Weeks wholly before ``since``
+    (the day the person joined) are left out: they were never theirs to meet.
+    """
+    if weeks < 1:
+        raise ValueError(f"weeks must be at least 1, not {weeks}")
+    current = week_start(today)
+    first = current - (weeks - 1) * WEEK
+    if since is not None:
+        first = max(first, week_start(since))
+    result = []
+    monday = first
+    while monday <= current:
+        result.append(WeekAdherence(monday, sessions.get(monday, 0), target))
+        monday += WEEK
+    return result
+
+
+def current_streak(sessions: Mapping[date, int], *, today: date, target: int | None) -> int:
+    """Consecutive weeks in which the target was met, ending with the current week if
+    it is already met, else with the week before (a week under way is not yet missed).
+
+    0 without a target. ``sessions`` maps a week's Monday to its sessions and may hold
+    the whole history: the count stops at the first week not met.
+    """
+    if target is None:
+        return 0
+    monday = week_start(today)
+    if sessions.get(monday, 0) < target:
+        monday -= WEEK
+    streak = 0
+    while sessions.get(monday, 0) >= target:
+        streak += 1
+        monday -= WEEK
+    return streak
