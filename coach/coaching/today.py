@@ -219,11 +219,16 @@ def today_for(person: Person, language: str | None = None) -> dict[str, Any]:
                 "done": len(done_sets) >= prescription.sets,
             }
         )
-    cardio_today = db.session.scalars(
-        sa.select(CardioSession).where(
-            CardioSession.person_id == person.id, CardioSession.local_date == today
-        )
-    ).all()
+    cardio_items = [item.cardio for item in plan.items if item.cardio is not None]
+    cardio_today = (
+        db.session.scalars(
+            sa.select(CardioSession).where(
+                CardioSession.person_id == person.id, CardioSession.local_date == today
+            )
+        ).all()
+        if cardio_items
+        else []
+    )
     body.update(
         training_day=WEEKDAYS[today.weekday()] in team.workdays,
         program={"slug": plan.program.slug, "name": plan.program.name.in_language(language)},
@@ -231,14 +236,13 @@ def today_for(person: Person, language: str | None = None) -> dict[str, Any]:
         exercises=exercises,
         cardio=[
             {
-                "activity": item.cardio.activity,
-                "name": CARDIO_ACTIVITY_NAMES[item.cardio.activity].in_language(language),
-                "minutes": item.cardio.minutes,
-                "intensity": item.cardio.intensity,
+                "activity": cardio.activity,
+                "name": CARDIO_ACTIVITY_NAMES[cardio.activity].in_language(language),
+                "minutes": cardio.minutes,
+                "intensity": cardio.intensity,
                 "logged": list(cardio_today),
             }
-            for item in plan.items
-            if item.cardio is not None
+            for cardio in cardio_items
         ],
         paused=any(e["prescription"]["paused"] for e in exercises),
         done=bool(exercises) and all(e["done"] for e in exercises),
