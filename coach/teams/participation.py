@@ -219,10 +219,13 @@ def team_participation(team: Team, weeks: int = DEFAULT_WEEKS) -> dict[str, Any]
     }
 
 
-def workplace_participation(workplace: Workplace, weeks: int = DEFAULT_WEEKS) -> dict[str, Any]:
-    """Every team's weekly totals and the workplace's, naming nobody."""
+def workplace_participation(
+    workplace: Workplace, weeks: int = DEFAULT_WEEKS, mondays: Sequence[date] | None = None
+) -> dict[str, Any]:
+    """Every team's weekly totals and the workplace's, naming nobody: the last
+    ``weeks`` weeks, or the weeks of ``mondays`` (consecutive, oldest first)."""
     today = workplace_today(workplace)
-    mondays = week_window(today, weeks)
+    mondays = list(mondays) if mondays else week_window(today, weeks)
     teams = list(
         db.session.scalars(
             sa.select(Team).where(Team.workplace_id == workplace.id).order_by(Team.name)

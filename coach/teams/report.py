@@ -33,7 +33,7 @@ def report_weeks(workplace: Workplace) -> list[date]:
 
 def report(workplace: Workplace) -> dict[str, Any]:
     mondays = report_weeks(workplace)
-    overview = participation.workplace_participation(workplace, weeks=len(mondays))
+    overview = participation.workplace_participation(workplace, mondays=mondays)
     teams = {
         t.id: t
         for t in db.session.scalars(sa.select(Team).where(Team.workplace_id == workplace.id))

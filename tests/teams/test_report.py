@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask import Flask
 
 from coach.domain.roles import Role
 from coach.extensions import db
+from coach.instruction.models import InstructionPlan
 from tests.factories import make_person, make_team, make_workplace, signed_in_client
 from tests.teams.participation_fixtures import check_in, long_ago, train, weeks_back
 
@@ -71,3 +73,20 @@ def test_a_team_name_a_spreadsheet_would_run_is_defused(app: Flask) -> None:
     db.session.commit()
     text = signed_in_client(app, admin).get("/api/workplace/report.csv").get_data(as_text=True)
     assert "'=HYPERLINK(1)" in text
+
+
+def test_report_covers_the_projects_weeks(app: Flask) -> None:
+    team, _lead, admin, (w1, _w0) = _world()
+    first = w1 - timedelta(weeks=4)
+    db.session.add(
+        InstructionPlan(
+            workplace_id=team.workplace_id,
+            starts_on=first + timedelta(days=2),
+            ends_on=w1 + timedelta(days=3),  # ended last week
+        )
+    )
+    db.session.commit()
+    text = signed_in_client(app, admin).get("/api/workplace/report.csv").get_data(as_text=True)
+    participation = text.split("# pain")[0]
+    weeks = sorted(set(re.findall(r"^Packing,(\d{4}-\d\d-\d\d),", participation, re.M)))
+    assert weeks == [(first + timedelta(weeks=i)).isoformat() for i in range(5)]
