@@ -300,44 +300,38 @@ def _as_regions(values: Sequence[float | None]) -> dict[str, float | None]:
 
 def team_pain(team: Team, mondays: Sequence[date]) -> list[dict[str, Any]]:
     """Median and mean pain per region per week, only over enough people; change
-    against the team's first four weeks of check-ins."""
-    first_day = db.session.scalar(
-        sa.select(sa.func.min(CheckIn.day))
-        .join(Person, Person.id == CheckIn.person_id)
-        .where(Person.team_id == team.id)
-    )
-    reference: dict[str, float | None] | None = None
-    if first_day is not None:
-        base_start = week_start(first_day)
-        rows = db.session.execute(
-            sa.select(CheckIn.person_id, *_pain_columns())
-            .join(Person, Person.id == CheckIn.person_id)
-            .where(
-                Person.team_id == team.id,
-                CheckIn.day >= base_start,
-                CheckIn.day < base_start + privacy.BASELINE_WEEKS * WEEK,
-            )
-            .group_by(CheckIn.person_id)
-        )
-        reference = privacy.baseline(
-            {person: _as_regions(values) for person, *values in rows}, REGIONS
-        )
+    against the team's first four weeks of check-ins.
+
+    One query: each person's mean per region per week over the team's history up to
+    the last week shown (a team's check-ins are a few a week per person, so the
+    history is small); the baseline is each person's mean over those first weeks.
+    """
     week = iso_week_start(CheckIn.day)
     rows = db.session.execute(
         sa.select(week, CheckIn.person_id, *_pain_columns())
         .join(Person, Person.id == CheckIn.person_id)
-        .where(
-            Person.team_id == team.id,
-            CheckIn.day >= mondays[0],
-            CheckIn.day < mondays[-1] + WEEK,
-        )
+        .where(Person.team_id == team.id, CheckIn.day < mondays[-1] + WEEK)
         .group_by(week, CheckIn.person_id)
-    )
+    ).all()
+    shown = set(mondays)
     answers: dict[date, dict[int, dict[str, float | None]]] = defaultdict(dict)
+    early: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    first = min((row[0] for row in rows), default=None)
     for monday, person, *values in rows:
         regions = _as_regions(values)
-        if any(v is not None for v in regions.values()):
+        if first is not None and monday < first + privacy.BASELINE_WEEKS * WEEK:
+            for region, value in regions.items():
+                if value is not None:
+                    early[person][region].append(value)
+        if monday in shown and any(v is not None for v in regions.values()):
             answers[monday][person] = regions
+    reference = privacy.baseline(
+        {
+            person: {region: sum(v) / len(v) for region, v in by_region.items()}
+            for person, by_region in early.items()
+        },
+        REGIONS,
+    )
     return [pain_week_view(w) for w in privacy.pain_weeks(mondays, answers, REGIONS, reference)]
 
 
