@@ -27,7 +27,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from coach.coaching import routes as coaching_routes
     from coach.demo import commands as demo_commands
     from coach.extensions import db, migrate
+    from coach.instruction import routes as instruction_routes
     from coach.schemas import WallClockTime, openapi_plugin
+    from coach.teams import pages as team_pages
     from coach.teams import routes as team_routes
 
     overrides = dict(config or {})
@@ -60,9 +62,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         catalogue_routes.blp,
         coaching_routes.blp,
         history_routes.blp,
+        instruction_routes.blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(catalogue_routes.pages)
+    app.register_blueprint(team_pages.pages)
     account_commands.init_app(app)
     demo_commands.init_app(app)
 

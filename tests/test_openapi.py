@@ -15,7 +15,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -43,6 +43,7 @@ from coach.coaching.models import CardioSession, WorkoutSet
 from coach.database import utcnow
 from coach.domain.roles import Role
 from coach.extensions import db
+from coach.instruction.models import InstructionPlan, InstructorWeek
 from coach.teams.models import Workplace
 from tests.factories import (
     PASSWORD,
@@ -90,6 +91,11 @@ OPERATIONS: dict[str, set[str]] = {
     "/api/me/cardio/{cardio_id}": {"delete"},
     "/api/me/checkins": {"post"},
     "/api/me/overrides": {"post"},
+    "/api/teams/{team_id}/participation": {"get"},
+    "/api/teams/{team_id}/plan": {"get"},
+    "/api/workplace/participation": {"get"},
+    "/api/workplace/plan": {"get", "put"},
+    "/api/workplace/report.csv": {"get"},
 }
 PUBLIC = {
     ("get", "/api/health"),
@@ -216,6 +222,8 @@ class FuzzWorld:
             "/api/auth/sign-in-links/{token}": {"token": self.sign_in_token},
             "/api/teams/{team_id}/invites": {"team_id": self.team_id},
             "/api/teams/{team_id}": {"team_id": self.team_id},
+            "/api/teams/{team_id}/participation": {"team_id": self.team_id},
+            "/api/teams/{team_id}/plan": {"team_id": self.team_id},
             "/api/invites/{ref}/accept": {"ref": self.invite_token},
             # DELETE takes the invite's id, GET its token
             "/api/invites/{ref}": {
@@ -256,6 +264,12 @@ class FuzzWorld:
             },
             ("post", "/api/me/checkins"): {"pain": {"neck": 2, "lower-back": 6}, "soreness": True},
             ("post", "/api/me/overrides"): {"exercise": "lateral-raise", "band_level": "green"},
+            ("put", "/api/workplace/plan"): {
+                "starts_on": "2027-01-04",
+                "ends_on": "2027-12-31",
+                "instructor_weeks": ["2027-01-04", "2027-03-01"],
+                "key_persons": [],
+            },
         }.get((method, path))
 
 
@@ -275,6 +289,14 @@ def build_fuzz_world() -> FuzzWorld:
     make_person(Role.MEMBER, team=team)
     credentialed = make_person(Role.LEAD, team=team, with_password=True)
     invite, invite_token = make_invite(team, max_uses=500)
+    db.session.add(
+        InstructionPlan(
+            workplace_id=workplace.id,
+            starts_on=date(2027, 1, 4),
+            ends_on=date(2027, 6, 30),
+            weeks=[InstructorWeek(week_start=date(2027, 1, 4))],
+        )
+    )
     sign_in_token, token_hash = new_token()
     db.session.add(
         SignInLink(

@@ -35,6 +35,7 @@ from coach.coaching.models import CardioSession, CheckIn, LoadOverride, WorkoutS
 from coach.database import utcnow
 from coach.domain.roles import Role
 from coach.extensions import db
+from coach.instruction.models import InstructionPlan, InstructorWeek, KeyPerson
 from coach.teams.models import Team, Workplace
 from tests.factories import (
     PASSWORD,
@@ -111,6 +112,17 @@ def build_world() -> World:
             person_id=people["member"].id,
             token_hash=token_hash,
             expires_at=utcnow() + timedelta(minutes=15),
+        )
+    )
+    monday = local_date(people["admin"], utcnow())
+    monday -= timedelta(days=monday.weekday())
+    db.session.add(
+        InstructionPlan(
+            workplace_id=workplace.id,
+            starts_on=monday,
+            ends_on=monday + timedelta(days=180),
+            weeks=[InstructorWeek(week_start=monday)],
+            key_persons=[KeyPerson(person_id=people["lead"].id)],
         )
     )
     swapped, swappable = allowed_swaps()[:2]
@@ -540,6 +552,49 @@ def _erase_me(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient
     assert send(app, api, "GET", "/api/me").status_code == 401
 
 
+def _team_participation(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["team"]["id"] == w.team_id
+    assert len(r.json["weeks"]) == 12
+    assert r.json["weeks"][-1]["active"] == 2  # the member and the lead trained today
+    assert r.json["members_not_sharing"] == 2
+
+
+def _workplace_participation(
+    w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient
+) -> None:
+    expected = {"admin": [w.team_id, w.other_team_id], "other_admin": []}[caller]
+    assert sorted(t["id"] for t in r.json["teams"]) == sorted(expected)
+
+
+def _get_plan(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert len(r.json["instructor_weeks"]) == 1
+    assert sorted(t["team_id"] for t in r.json["teams"]) == sorted([w.team_id, w.other_team_id])
+
+
+def _put_plan(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    own = person(w, caller).workplace_id
+    plan = db.session.scalar(sa.select(InstructionPlan).where(InstructionPlan.workplace_id == own))
+    assert plan is not None and [week.week_start.isoformat() for week in plan.weeks] == [
+        "2027-01-04",
+        "2027-02-01",
+    ]
+    # the admin's plan is replaced; the other workplace gets one of its own
+    assert count(InstructionPlan) == (1 if own == w.workplace_id else 2)
+
+
+def _team_plan(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    [team] = r.json["teams"]
+    assert team["team_id"] == w.team_id
+    assert [k["id"] for k in team["key_persons"]] == [w.people["lead"]]
+
+
+def _report_csv(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.mimetype == "text/csv"
+    text = r.get_data(as_text=True)
+    assert "# participation" in text and "# pain" in text
+    assert ("Team A" in text) == (caller == "admin")
+
+
 # -- the matrix -----------------------------------------------------------------------
 
 Body = Callable[[World, str], Any]
@@ -697,6 +752,54 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         team_managers(200),
         _patch_team,
         body=lambda _w, _c: {"reminder_time": "11:30"},
+    ),
+    Endpoint(
+        "GET",
+        "/api/teams/<int:team_id>/participation",
+        lambda w: f"/api/teams/{w.team_id}/participation",
+        team_managers(200),
+        _team_participation,
+    ),
+    Endpoint(
+        "GET",
+        "/api/workplace/participation",
+        _fixed("/api/workplace/participation"),
+        admins(200),
+        _workplace_participation,
+    ),
+    Endpoint(
+        "GET",
+        "/api/workplace/plan",
+        _fixed("/api/workplace/plan"),
+        {**admins(200), "other_admin": 404},  # Team A's plan is not theirs; they have none
+        _get_plan,
+    ),
+    Endpoint(
+        "PUT",
+        "/api/workplace/plan",
+        _fixed("/api/workplace/plan"),
+        admins(200),
+        _put_plan,
+        body=lambda _w, _c: {
+            "starts_on": "2027-01-04",
+            "ends_on": "2027-06-30",
+            "instructor_weeks": ["2027-02-01", "2027-01-04"],
+            "key_persons": [],
+        },
+    ),
+    Endpoint(
+        "GET",
+        "/api/teams/<int:team_id>/plan",
+        lambda w: f"/api/teams/{w.team_id}/plan",
+        team_managers(200),
+        _team_plan,
+    ),
+    Endpoint(
+        "GET",
+        "/api/workplace/report.csv",
+        _fixed("/api/workplace/report.csv"),
+        admins(200),
+        _report_csv,
     ),
     Endpoint("GET", "/api/exercises", _fixed("/api/exercises"), everyone(200), _list_exercises),
     Endpoint(
@@ -893,6 +996,7 @@ def test_csrf_matrix_covers_every_state_changing_signed_in_endpoint() -> None:
         "POST /api/teams/<int:team_id>/invites",
         "DELETE /api/invites/<ref>",
         "PATCH /api/workplace",
+        "PUT /api/workplace/plan",
         "POST /api/teams",
         "PATCH /api/teams/<int:team_id>",
         "PUT /api/me/swaps/<exercise>",

@@ -29,6 +29,8 @@ COOKIE = "coach_session"
 CSRF_HEADER = "X-CSRF-Token"
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 _RENEW_AFTER = timedelta(days=1)
+# Server-rendered pages that need to know who is asking (the API always does).
+SIGNED_IN_PAGES = ("/report",)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,7 +92,7 @@ def _load_caller() -> None:
     for key in ("caller", "device_session", "set_cookie_token", "clear_cookie"):
         g.pop(key, None)
     token = request.cookies.get(COOKIE)
-    if not token or not request.path.startswith("/api"):
+    if not token or not (request.path.startswith("/api") or request.path in SIGNED_IN_PAGES):
         return
     now = utcnow()
     session = db.session.scalar(

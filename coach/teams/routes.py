@@ -2,14 +2,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from coach.accounts.auth import caller, signed_in
 from coach.domain.roles import Role
-from coach.teams import service
+from coach.teams import participation, report, service
 from coach.teams.models import Team, Workplace
+from coach.teams.participation_schemas import (
+    TeamParticipationSchema,
+    WeeksQuerySchema,
+    WorkplaceParticipationSchema,
+)
 from coach.teams.schemas import TeamSchema, WorkplaceSchema
+
+Headers = dict[str, str]
+# Who trained is personal: no shared cache may keep these answers.
+PRIVATE: Headers = {"Cache-Control": "private, no-store"}
 
 blp = Blueprint("teams", __name__, url_prefix="/api", description="Workplace and teams")
 
@@ -61,3 +71,51 @@ class TeamView(MethodView):
         """Change a team's name, program, reminder time or workdays."""
         team = service.team_for(caller(), team_id)
         return service.update_team(team, changes)
+
+
+@blp.route("/teams/<int:team_id>/participation")
+@signed_in(Role.ADMIN, Role.LEAD)
+@blp.arguments(WeeksQuerySchema, location="query")
+@blp.response(200, TeamParticipationSchema)
+def team_participation(query: dict[str, Any], team_id: int) -> tuple[dict[str, Any], Headers]:
+    """The team's weeks: members enrolled and active, sessions against the program's
+    target, adherence, the longest streaks; rows by name only for members who share
+    their participation (the others are counted, never named); pain as aggregates over
+    at least five people, else "too few answers"."""
+    team = service.team_for(caller(), team_id)
+    return participation.team_participation(team, query["weeks"]), PRIVATE
+
+
+@blp.route("/workplace/participation")
+@signed_in(Role.ADMIN)
+@blp.arguments(WeeksQuerySchema, location="query")
+@blp.response(200, WorkplaceParticipationSchema)
+def workplace_participation(query: dict[str, Any]) -> tuple[dict[str, Any], Headers]:
+    """Every team's weekly participation and the workplace's totals; names nobody."""
+    return participation.workplace_participation(caller().workplace, query["weeks"]), PRIVATE
+
+
+@blp.route("/workplace/report.csv")
+@signed_in(Role.ADMIN)
+@blp.response(
+    200,
+    {"type": "string"},
+    content_type="text/csv",
+    description="The CSV file, as an attachment",
+    headers={
+        "Content-Disposition": {
+            "description": "attachment; filename=coach-report-YYYY-MM-DD.csv",
+            "schema": {"type": "string"},
+        }
+    },
+)
+def report_csv() -> Response:
+    """The project report as CSV (UTF-8 with a byte-order mark): `# participation`
+    per team and week, then `# pain` per team, week and region, over the project's
+    weeks so far (the last 12 without a plan). Aggregates only; names nobody."""
+    workplace = caller().workplace
+    response = Response(report.report_csv(workplace), mimetype="text/csv")
+    filename = f"coach-report-{participation.workplace_today(workplace).isoformat()}.csv"
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.headers.update(PRIVATE)
+    return response

@@ -1,0 +1,1 @@
+"""Instruction plans: the project, the instructor weeks and the key persons."""

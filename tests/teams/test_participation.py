@@ -1,0 +1,137 @@
+"""Team and workplace participation: exact numbers on a small fixture."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+
+from coach.coaching.team_totals import TeamWeekTotal
+from coach.domain.roles import Role
+from coach.extensions import db
+from tests.factories import make_person, make_team, make_workplace, signed_in_client
+from tests.teams.participation_fixtures import long_ago, train, weeks_back
+
+
+def _fixture():  # type: ignore[no-untyped-def]
+    workplace = make_workplace(name="Harbour Office")
+    team = make_team(workplace, name="Packing", program="office-daily-5")  # 5 a week
+    anna = make_person(
+        team=team, display_name="Anna Shares", share_participation=True, created_at=long_ago()
+    )
+    bo = make_person(team=team, display_name="Bo Private", created_at=long_ago())
+    lead = make_person(Role.LEAD, team=team, display_name="Lead Lis", created_at=long_ago())
+    admin = make_person(Role.ADMIN, workplace=workplace)
+    w2, w1, w0 = weeks_back(team, 3)
+    # Anna: 3 days two weeks ago (two sets on one day count once), 5 days last week.
+    train(anna, [w2, w2 + timedelta(days=1), w2 + timedelta(days=2)])
+    train(anna, [w2], sets_per_day=1)
+    train(anna, [w1 + timedelta(days=i) for i in range(5)])
+    # Bo: 6 days last week (counted up to the target of 5 for adherence).
+    train(bo, [w1 + timedelta(days=i) for i in range(6)])
+    # Someone who has erased themselves trained 4 days two weeks ago.
+    db.session.add(TeamWeekTotal(team_id=team.id, week_start=w2, sessions=4, active_members=1))
+    db.session.commit()
+    return workplace, team, anna, bo, lead, admin, (w2, w1, w0)
+
+
+def test_team_participation_exact_numbers(app: Flask) -> None:
+    _workplace, team, anna, _bo, lead, _admin, (w2, w1, w0) = _fixture()
+    api = signed_in_client(app, lead)
+
+    body = api.get(f"/api/teams/{team.id}/participation?weeks=3").json
+
+    assert body["weekly_target"] == 5
+    assert body["weeks"] == [
+        {
+            "week_start": w2.isoformat(),
+            "enrolled": 4,
+            "active": 2,
+            "sessions": 7,
+            "target_sessions": 20,
+            "adherence_percent": 35.0,
+        },
+        {
+            "week_start": w1.isoformat(),
+            "enrolled": 3,
+            "active": 2,
+            "sessions": 11,
+            "target_sessions": 15,
+            "adherence_percent": 66.7,
+        },
+        {
+            "week_start": w0.isoformat(),
+            "enrolled": 3,
+            "active": 0,
+            "sessions": 0,
+            "target_sessions": 15,
+            "adherence_percent": 0.0,
+        },
+    ]
+    assert body["longest_streaks"] == [1, 1]  # Anna and Bo met last week's target
+    assert body["members_sharing"] == [
+        {
+            "id": anna.id,
+            "display_name": "Anna Shares",
+            "sessions": [3, 5, 0],
+            "last_session": (w1 + timedelta(days=4)).isoformat(),
+            "streak_weeks": 1,
+        }
+    ]
+    assert body["members_not_sharing"] == 2
+    assert "Bo Private" not in str(body) and "Lead Lis" not in str(body)
+
+
+def test_members_count_only_from_the_week_they_joined(app: Flask) -> None:
+    _workplace, team, *_rest, lead, _admin, (_w2, _w1, _w0) = _fixture()
+    make_person(team=team, display_name="Newcomer", created_at=long_ago() + timedelta(days=400))
+    body = signed_in_client(app, lead).get(f"/api/teams/{team.id}/participation?weeks=3").json
+    assert [w["enrolled"] for w in body["weeks"]] == [4, 3, 4]
+
+
+def test_weeks_default_to_twelve_and_are_bounded(app: Flask) -> None:
+    *_rest, lead, _admin, _weeks = _fixture()
+    api = signed_in_client(app, lead)
+    team_id = lead.team_id
+    assert len(api.get(f"/api/teams/{team_id}/participation").json["weeks"]) == 12
+    assert api.get(f"/api/teams/{team_id}/participation?weeks=0").status_code == 422
+    assert api.get(f"/api/teams/{team_id}/participation?weeks=54").status_code == 422
+
+
+def test_workplace_participation_adds_up_the_teams(app: Flask) -> None:
+    workplace, _team, *_rest, admin, (_w2, w1, w0) = _fixture()
+    other = make_team(workplace, name="Office", program="office-daily-5")
+    carl = make_person(team=other, display_name="Carl", created_at=long_ago())
+    train(carl, [w1, w0])
+
+    body = signed_in_client(app, admin).get("/api/workplace/participation?weeks=3").json
+
+    assert [t["name"] for t in body["teams"]] == ["Office", "Packing"]
+    office = body["teams"][0]
+    assert [w["sessions"] for w in office["weeks"]] == [0, 1, 1]
+    assert [w["enrolled"] for w in body["weeks"]] == [5, 4, 4]
+    assert [w["active"] for w in body["weeks"]] == [2, 3, 1]
+    assert [w["sessions"] for w in body["weeks"]] == [7, 12, 1]
+    assert [w["target_sessions"] for w in body["weeks"]] == [25, 20, 20]
+    assert [w["adherence_percent"] for w in body["weeks"]] == [28.0, 55.0, 5.0]
+    for name in ("Anna Shares", "Bo Private", "Carl"):
+        assert name not in str(body)
+
+
+def test_other_workplaces_and_teams_stay_out(app: Flask) -> None:
+    _workplace, team, *_rest, lead, admin, _weeks = _fixture()
+    elsewhere = make_workplace(name="Elsewhere")
+    their_team = make_team(elsewhere, name="Theirs")
+    their_admin = make_person(Role.ADMIN, workplace=elsewhere)
+    sibling = make_team(team.workplace, name="Sibling")
+
+    assert (
+        signed_in_client(app, lead).get(f"/api/teams/{sibling.id}/participation").status_code == 404
+    )
+    assert (
+        signed_in_client(app, admin).get(f"/api/teams/{their_team.id}/participation").status_code
+        == 404
+    )
+    body = signed_in_client(app, their_admin).get("/api/workplace/participation").json
+    assert [t["name"] for t in body["teams"]] == ["Theirs"]
+    assert "Packing" not in str(body)
