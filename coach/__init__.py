@@ -27,6 +27,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from coach.coaching import routes as coaching_routes
     from coach.demo import commands as demo_commands
     from coach.extensions import db, migrate
+    from coach.reminders import commands as reminder_commands
+    from coach.reminders import keys as reminder_keys
+    from coach.reminders import routes as reminder_routes
     from coach.schemas import WallClockTime, openapi_plugin
     from coach.teams import routes as team_routes
 
@@ -52,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     auth.init_app(app)
     throttle.init_app(app)
+    reminder_keys.init_app(app)
 
     for blueprint in (
         health.blp,
@@ -60,11 +64,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         catalogue_routes.blp,
         coaching_routes.blp,
         history_routes.blp,
+        reminder_routes.blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(catalogue_routes.pages)
     account_commands.init_app(app)
     demo_commands.init_app(app)
+    reminder_commands.init_app(app)
 
     if proxies := int(app.config["TRUSTED_PROXIES"]):
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
