@@ -291,6 +291,7 @@ def record_results(
     gone: list[int] = []
     per_person: dict[int, str] = {}
     owners = _owners([r.notification.device.subscription_id for r in results])
+    db.session.rollback()  # writes start a transaction of their own (see worker._claim)
     for result in results:
         sub_id = result.notification.device.subscription_id
         person_id = owners.get(sub_id)

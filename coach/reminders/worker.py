@@ -170,6 +170,9 @@ def _claim(due: list[Due], now: datetime, worker: str, timeout: timedelta) -> li
         }
         for d in due
     ]
+    # End the read transaction first: on SQLite a transaction that read and then
+    # writes fails at once (no busy wait) if another worker wrote in between.
+    db.session.rollback()
     dialect = db.session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ReminderClaim)
     statement = insert.on_conflict_do_nothing(
@@ -213,6 +216,7 @@ async def _deliver(
     sender: PushSender, claimed: list[Due], now: datetime, summary: PassSummary
 ) -> None:
     devices = devices_of(d.person_id for d in claimed)
+    db.session.rollback()  # as in _claim: no read transaction held across the sending
     notifications = []
     for d in claimed:
         notifications += notifications_for(
