@@ -39,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     # Only for local push-service emulators and tests: browsers' endpoints are https.
     "PUSH_ALLOW_HTTP": False,
     "PUSH_CONCURRENCY": 200,
+    # Processes that encrypt messages beside the sending loop; 0 encrypts in the loop.
+    "PUSH_ENCRYPT_PROCESSES": 0,
     "PUSH_TIMEOUT_SECONDS": 10,
     "PUSH_RETRIES": 3,
     "PUSH_BACKOFF_SECONDS": 1.0,

@@ -268,6 +268,7 @@ def new_sender() -> PushSender:
     return PushSender(
         keys.signer(),
         concurrency=int(cfg["PUSH_CONCURRENCY"]),
+        encrypt_processes=int(cfg["PUSH_ENCRYPT_PROCESSES"]),
         policy=policy,
         ssl=cfg.get("PUSH_SSL_CONTEXT"),
     )
