@@ -201,3 +201,15 @@ def test_test_reminder_reaches_every_device(app: Flask, push: PushService) -> No
     assert api.get("/api/me/reminders").json["devices"] == 2  # the expired one is gone
     outcomes = sorted(db.session.scalars(sa.select(DeliveryAttempt.outcome)))
     assert outcomes == ["delivered", "delivered", "gone"]
+
+
+def test_my_reminder_data_is_in_my_export(app: Flask, push: PushService) -> None:
+    person, phone = person_with_device(push)
+    api = signed_in_client(app, person)
+    api.put("/api/me/reminders", json={"enabled": True, "time": "09:40", "days": ["tue"]})
+    api.post("/api/me/reminders/test")
+    text = api.get("/api/me/export.csv").get_data(as_text=True)
+    assert "# reminders\r\nenabled,time,days,email_fallback,snoozed_until\r\ntrue,09:40,tue" in text
+    header = "endpoint,subscribed_at,last_delivered_at,failing_since"
+    assert f"# push devices\r\n{header}\r\n{phone.endpoint}," in text
+    assert ",push,201,delivered" in text
