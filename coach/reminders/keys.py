@@ -53,6 +53,8 @@ def init_app(app: Flask) -> None:
     vapid = load_vapid(text)
     app.extensions["coach.vapid"] = vapid
     app.extensions["coach.vapid_public_key"] = public_key_of(vapid)
+    # One signer per process: its tokens outlive a pass of the worker (every 30 s).
+    app.extensions["coach.vapid_signer"] = VapidSigner(vapid, contact(app))
 
 
 def vapid() -> Vapid02:
@@ -64,4 +66,4 @@ def public_key() -> str:
 
 
 def signer() -> VapidSigner:
-    return VapidSigner(vapid(), contact(current_app))
+    return current_app.extensions["coach.vapid_signer"]  # type: ignore[no-any-return]
