@@ -255,3 +255,28 @@ def test_delivery_problem_after_three_days_of_failures(app: Flask, push: PushSer
     sub.failing_since = utcnow() - timedelta(days=3, minutes=1)
     db.session.commit()
     assert api.get("/api/me/reminders").json["delivery_problem"] is True
+
+
+def test_the_worker_follows_daylight_saving_in_both_hemispheres(
+    app: Flask, push: PushService
+) -> None:
+    copenhagen, _ = person_with_device(push)
+    auckland, _ = person_with_device(push, time_zone="Pacific/Auckland")
+    # Monday 30 March 2026, the day after Copenhagen moved to summer time: 11:25 CEST is
+    # 09:25 UTC, no longer 10:25. Auckland is on NZDT (+13) until 5 April: 11:25 on
+    # Monday 30 March there is 22:25 UTC on the Sunday.
+    assert send_due(datetime(2026, 3, 29, 22, 24, tzinfo=UTC)).claimed == 0
+    assert send_due(datetime(2026, 3, 29, 22, 25, tzinfo=UTC)).delivered == 1
+    assert send_due(datetime(2026, 3, 30, 9, 24, tzinfo=UTC)).claimed == 0
+    assert send_due(datetime(2026, 3, 30, 9, 25, tzinfo=UTC)).delivered == 1
+    # Monday 13 April 2026, Auckland on NZST (+12): 11:25 is 23:25 UTC on the Sunday
+    assert send_due(datetime(2026, 4, 12, 22, 25, tzinfo=UTC)).claimed == 0
+    assert send_due(datetime(2026, 4, 12, 23, 25, tzinfo=UTC)).delivered == 1
+    days = db.session.execute(
+        sa.select(ReminderClaim.person_id, ReminderClaim.local_date).order_by(ReminderClaim.id)
+    ).all()
+    assert [tuple(d) for d in days] == [
+        (auckland.id, date(2026, 3, 30)),
+        (copenhagen.id, date(2026, 3, 30)),
+        (auckland.id, date(2026, 4, 13)),
+    ]
