@@ -14,9 +14,10 @@ import asyncio
 import os
 import secrets
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -65,7 +66,6 @@ class Due:
     slot: str
     due_at: datetime
     claim_id: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def worker_name() -> str:
@@ -126,15 +126,9 @@ def _due_in(rows: list[Any], now: datetime, late: timedelta, fallback_time: time
             found.append(Due(*base, daily[0], "daily", daily[1]))
         if snoozed_until is not None and snoozed_until <= now <= snoozed_until + late:
             day = local_day(snoozed_until, zone)
-            wall = snoozed_until.astimezone(_zone(zone))
+            wall = snoozed_until.astimezone(ZoneInfo(zone))
             found.append(Due(*base, day, f"snooze-{wall:%H%M}", snoozed_until))
     return found
-
-
-def _zone(name: str) -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
 
 
 def _not_trained(due: list[Due]) -> list[Due]:
