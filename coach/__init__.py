@@ -28,6 +28,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from coach.demo import commands as demo_commands
     from coach.extensions import db, migrate
     from coach.instruction import routes as instruction_routes
+    from coach.reminders import commands as reminder_commands
+    from coach.reminders import keys as reminder_keys
+    from coach.reminders import routes as reminder_routes
     from coach.schemas import WallClockTime, openapi_plugin
     from coach.teams import pages as team_pages
     from coach.teams import routes as team_routes
@@ -54,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     auth.init_app(app)
     throttle.init_app(app)
+    reminder_keys.init_app(app)
 
     for blueprint in (
         health.blp,
@@ -63,12 +67,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         coaching_routes.blp,
         history_routes.blp,
         instruction_routes.blp,
+        reminder_routes.blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(catalogue_routes.pages)
     app.register_blueprint(team_pages.pages)
     account_commands.init_app(app)
     demo_commands.init_app(app)
+    reminder_commands.init_app(app)
 
     if proxies := int(app.config["TRUSTED_PROXIES"]):
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

@@ -32,6 +32,30 @@ DEFAULTS: dict[str, Any] = {
     # How far a phone's clock may run ahead before a logged time counts as future.
     "CLOCK_SKEW_SECONDS": 300,
     "DEFAULT_TIME_ZONE": "Europe/Copenhagen",
+    # Reminders. The VAPID private key (PEM, or raw base64url) is generated into the
+    # instance folder on first start unless given; the contact is sent to push services.
+    "VAPID_PRIVATE_KEY": None,
+    "VAPID_CONTACT": None,  # mailto: or https: URL; default: PUBLIC_URL or a mailto:
+    # Only for local push-service emulators and tests: browsers' endpoints are https.
+    "PUSH_ALLOW_HTTP": False,
+    "PUSH_CONCURRENCY": 200,
+    # Processes that encrypt messages beside the sending loop; 0 encrypts in the loop.
+    "PUSH_ENCRYPT_PROCESSES": 0,
+    "PUSH_TIMEOUT_SECONDS": 10,
+    "PUSH_RETRIES": 3,
+    "PUSH_BACKOFF_SECONDS": 1.0,
+    "PUSH_RETRY_AFTER_MAX_SECONDS": 120,
+    "REMINDER_INTERVAL_SECONDS": 30,
+    # A reminder is still sent this long after its time (a worker that was down).
+    "REMINDER_LATE_MINUTES": 120,
+    # An unconfirmed claim (its worker died) is taken over after this long.
+    "REMINDER_CLAIM_TIMEOUT_SECONDS": 300,
+    "REMINDER_BATCH_SIZE": 1000,
+    "REMINDER_SNOOZE_MINUTES": 15,
+    "DEFAULT_REMINDER_TIME": "11:25",
+    # Email fallback: smtp://user:pass@host:587 (STARTTLS) or smtps://...:465; unset: off.
+    "SMTP_URL": None,
+    "MAIL_FROM": None,
     # The exercise catalogue: exercise, program and muscle files and their drawings.
     "CATALOGUE_PATH": str(Path(__file__).resolve().parent.parent / "exercises"),
 }

@@ -84,6 +84,9 @@ def make_app(database_url: str, instance_path: Path) -> Iterator[Callable[..., F
             "INSTANCE_PATH": str(instance_path),
             "SECRET_KEY": "test-secret",
             "PUBLIC_URL": "https://coach.test",
+            # Reminder delivery in tests only ever goes to 127.0.0.1; fail fast there.
+            "PUSH_BACKOFF_SECONDS": 0,
+            "PUSH_TIMEOUT_SECONDS": 2,
             **overrides,
         }
         app = create_app(config)

@@ -44,6 +44,7 @@ from coach.database import utcnow
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.instruction.models import InstructionPlan, InstructorWeek
+from coach.reminders.models import PushSubscription
 from coach.teams.models import Workplace
 from tests.factories import (
     PASSWORD,
@@ -96,6 +97,11 @@ OPERATIONS: dict[str, set[str]] = {
     "/api/workplace/participation": {"get"},
     "/api/workplace/plan": {"get", "put"},
     "/api/workplace/report.csv": {"get"},
+    "/api/push/public-key": {"get"},
+    "/api/push/subscriptions": {"post", "delete"},
+    "/api/me/reminders": {"get", "put"},
+    "/api/me/reminders/snooze": {"post"},
+    "/api/me/reminders/test": {"post"},
 }
 PUBLIC = {
     ("get", "/api/health"),
@@ -107,6 +113,7 @@ PUBLIC = {
     ("get", "/api/exercises/{slug}"),
     ("get", "/api/programs"),
     ("get", "/api/programs/{slug}"),
+    ("get", "/api/push/public-key"),
 }
 ALL_OPERATIONS = sorted((m, p) for p, methods in OPERATIONS.items() for m in methods)
 
@@ -270,7 +277,34 @@ class FuzzWorld:
                 "instructor_weeks": ["2027-01-04", "2027-03-01"],
                 "key_persons": [],
             },
+            ("post", "/api/push/subscriptions"): {
+                "endpoint": "https://push.example.net/fuzz",
+                "keys": {"p256dh": P256DH, "auth": AUTH},
+            },
+            ("put", "/api/me/reminders"): {"enabled": True, "time": "10:55", "days": ["fri"]},
         }.get((method, path))
+
+
+# A browser's subscription keys (RFC 8291's example): a P-256 point, a 16-byte secret.
+P256DH = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
+AUTH = "tBHItJI5svbpez7KI4CCXg"
+FUZZ_ENDPOINT = "https://127.0.0.1:1/push/fuzz"  # never delivered to: nothing listens
+
+
+def hand_subscription_to_caller(cookie: str) -> None:
+    """(Re)make the one subscription the fuzz deletes, as the caller's own."""
+    person = db.session.scalars(
+        sa.select(Person)
+        .join(DeviceSession, DeviceSession.person_id == Person.id)
+        .where(DeviceSession.token_hash == hash_token(cookie))
+    ).one()
+    db.session.execute(
+        sa.delete(PushSubscription).where(PushSubscription.endpoint == FUZZ_ENDPOINT)
+    )
+    db.session.add(
+        PushSubscription(person_id=person.id, endpoint=FUZZ_ENDPOINT, p256dh=P256DH, auth=AUTH)
+    )
+    db.session.commit()
 
 
 def an_allowed_swap() -> tuple[str, str]:
@@ -429,6 +463,8 @@ def case_strategy(
         strategies.append(operation.as_strategy(GenerationMode.NEGATIVE))
     if real:
         strategies.append(operation.as_strategy(path_parameters=real))
+    if (method, path) == ("delete", "/api/push/subscriptions"):
+        strategies.append(operation.as_strategy(query={"endpoint": FUZZ_ENDPOINT}))
     if body is not None and "id" in body:
         # a new row every time: an id the phone has just made (uuid4, as phones do;
         # hypothesis's own uuids repeat), and a time just now
@@ -466,6 +502,8 @@ def test_fuzz(app: Flask, method: str, path: str, caller: str) -> None:
             kwargs = {"headers": {CSRF_HEADER: csrf}, "cookies": {COOKIE: cookie}}
             if "{set_id}" in path or "{cardio_id}" in path:
                 hand_logs_to_caller(world, cookie)
+            if path == "/api/push/subscriptions":
+                hand_subscription_to_caller(cookie)
         # A fresh app context per call, as in production: the `app` fixture's context
         # would otherwise carry `g` (the caller) and the database session over.
         with app.app_context():

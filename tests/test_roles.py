@@ -36,6 +36,7 @@ from coach.database import utcnow
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.instruction.models import InstructionPlan, InstructorWeek, KeyPerson
+from coach.reminders.models import DeliveryAttempt, PushSubscription, ReminderSettings
 from coach.teams.models import Team, Workplace
 from tests.factories import (
     PASSWORD,
@@ -47,6 +48,9 @@ from tests.factories import (
     signed_in_client,
 )
 
+# A browser's subscription keys: a P-256 point (65 bytes) and a 16-byte auth secret.
+P256DH = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
+AUTH = "tBHItJI5svbpez7KI4CCXg"
 CALLERS = ("anonymous", "member", "lead", "other_lead", "admin", "other_admin")
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 NEW_PASSWORD = "a brand new passphrase"
@@ -75,6 +79,7 @@ class World:
     program: str
     sets: dict[str, str]  # caller name -> the id of a set they logged
     cardio: dict[str, str]  # caller name -> the id of a cardio session they logged
+    endpoints: dict[str, str]  # caller name -> their phone's push endpoint
 
 
 def allowed_swaps() -> list[tuple[str, str]]:
@@ -132,6 +137,14 @@ def build_world() -> World:
         )
     sets = {name: uuid.uuid4() for name in people}
     cardio = {name: uuid.uuid4() for name in people}
+    # Loopback, a port nobody listens on: a test reminder fails at once, going nowhere.
+    endpoints = {name: f"https://127.0.0.1:1/push/{name}" for name in people}
+    for name, someone in people.items():
+        db.session.add(
+            PushSubscription(
+                person_id=someone.id, endpoint=endpoints[name], p256dh=P256DH, auth=AUTH
+            )
+        )
     now = utcnow()
     for name, someone in people.items():
         today = local_date(someone, now)
@@ -173,6 +186,7 @@ def build_world() -> World:
         program=sorted(current_catalogue().programs)[0],
         sets={name: str(set_id) for name, set_id in sets.items()},
         cardio={name: str(cardio_id) for name, cardio_id in cardio.items()},
+        endpoints=endpoints,
     )
     db.session.rollback()  # end this session's transaction before any request
     return world
@@ -595,6 +609,49 @@ def _report_csv(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClie
     assert ("Team A" in text) == (caller == "admin")
 
 
+def _public_key(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert len(r.json["public_key"]) == 87  # 65 bytes in base64url
+
+
+def _subscribe(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    rows = db.session.scalars(
+        sa.select(PushSubscription).where(PushSubscription.person_id == w.people[caller])
+    )
+    assert sorted(row.endpoint for row in rows) == sorted(
+        [w.endpoints[caller], f"https://push.example.net/new/{caller}"]
+    )
+    assert count(PushSubscription) == len(w.people) + 1
+
+
+def _unsubscribe(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    left = set(db.session.scalars(sa.select(PushSubscription.endpoint)))
+    assert left == {e for name, e in w.endpoints.items() if name != caller}
+
+
+def _get_reminders(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["time"] == "11:25" and r.json["enabled"] is True
+    assert r.json["devices"] == 1 and r.json["delivery_problem"] is False
+
+
+def _put_reminders(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert (r.json["time"], r.json["days"], r.json["enabled"]) == ("07:30", ["mon"], False)
+    rows = db.session.scalars(sa.select(ReminderSettings))
+    assert [(row.person_id, row.enabled) for row in rows] == [(w.people[caller], False)]
+
+
+def _snooze(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    rows = db.session.scalars(sa.select(ReminderSettings))
+    assert [(row.person_id, row.snoozed_until is not None) for row in rows] == [
+        (w.people[caller], True)
+    ]
+
+
+def _test_reminder(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert (r.json["devices"], r.json["delivered"]) == (1, 0)  # nobody listens there
+    rows = db.session.scalars(sa.select(DeliveryAttempt))
+    assert {row.person_id for row in rows} == {w.people[caller]}
+
+
 # -- the matrix -----------------------------------------------------------------------
 
 Body = Callable[[World, str], Any]
@@ -885,6 +942,55 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         _post_override,
         body=lambda _w, _c: {"exercise": "lateral-raise", "band_level": "blue"},
     ),
+    Endpoint(
+        "GET", "/api/push/public-key", _fixed("/api/push/public-key"), everyone(200), _public_key
+    ),
+    Endpoint(
+        "POST",
+        "/api/push/subscriptions",
+        _fixed("/api/push/subscriptions"),
+        signed_in(201),
+        _subscribe,
+        body=lambda _w, caller: {
+            "endpoint": f"https://push.example.net/new/{caller}",
+            "keys": {"p256dh": P256DH, "auth": AUTH},
+        },
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/push/subscriptions",
+        lambda w: f"/api/push/subscriptions?endpoint={w.endpoints['member']}",
+        signed_in(204),
+        _unsubscribe,
+        own_path=lambda w, caller: (
+            "/api/push/subscriptions?endpoint=" + w.endpoints.get(caller, w.endpoints["member"])
+        ),
+    ),
+    Endpoint(
+        "GET", "/api/me/reminders", _fixed("/api/me/reminders"), signed_in(200), _get_reminders
+    ),
+    Endpoint(
+        "PUT",
+        "/api/me/reminders",
+        _fixed("/api/me/reminders"),
+        signed_in(200),
+        _put_reminders,
+        body=lambda _w, _c: {"enabled": False, "time": "07:30", "days": ["mon"]},
+    ),
+    Endpoint(
+        "POST",
+        "/api/me/reminders/snooze",
+        _fixed("/api/me/reminders/snooze"),
+        signed_in(200),
+        _snooze,
+    ),
+    Endpoint(
+        "POST",
+        "/api/me/reminders/test",
+        _fixed("/api/me/reminders/test"),
+        signed_in(200),
+        _test_reminder,
+    ),
 )
 
 
@@ -1008,4 +1114,9 @@ def test_csrf_matrix_covers_every_state_changing_signed_in_endpoint() -> None:
         "DELETE /api/me/cardio/<uuid:cardio_id>",
         "POST /api/me/checkins",
         "POST /api/me/overrides",
+        "POST /api/push/subscriptions",
+        "DELETE /api/push/subscriptions",
+        "PUT /api/me/reminders",
+        "POST /api/me/reminders/snooze",
+        "POST /api/me/reminders/test",
     }

@@ -11,6 +11,9 @@ empty line::
     # check-ins   one row per day checked in
     # overrides   the loads chosen for a next session
     # swaps       the exercises swapped for an alternative
+    # reminders   my own reminder settings (none: the team's)
+    # push devices          the devices that get my reminders
+    # reminder deliveries   every attempt to deliver a reminder to me
 
 Times are ISO 8601 in UTC, days ``YYYY-MM-DD`` in the person's time zone, yes/no as
 ``true``/``false``, nothing as an empty field. Free text that a spreadsheet would run
@@ -199,7 +202,57 @@ def export_csv(person: Person) -> str:
         ((s.exercise, s.replacement, s.created_at) for s in swaps),
         first=False,
     )
+    _reminder_sections(writer, person)
     return out.getvalue()
+
+
+def _reminder_sections(writer: Any, person: Person) -> None:
+    from coach.reminders.models import DeliveryAttempt, PushSubscription, ReminderSettings
+
+    settings = db.session.get(ReminderSettings, person.id)
+    _section(
+        writer,
+        "reminders",
+        ("enabled", "time", "days", "email_fallback", "snoozed_until"),
+        (
+            []
+            if settings is None
+            else [
+                (
+                    settings.enabled,
+                    settings.at.strftime("%H:%M") if settings.at else None,
+                    " ".join(settings.days) if settings.days else None,
+                    settings.email_fallback,
+                    settings.snoozed_until,
+                )
+            ]
+        ),
+        first=False,
+    )
+    devices = db.session.scalars(
+        sa.select(PushSubscription)
+        .where(PushSubscription.person_id == person.id)
+        .order_by(PushSubscription.id)
+    )
+    _section(
+        writer,
+        "push devices",
+        ("endpoint", "subscribed_at", "last_delivered_at", "failing_since"),
+        ((d.endpoint, d.created_at, d.last_delivered_at, d.failing_since) for d in devices),
+        first=False,
+    )
+    attempts = db.session.scalars(
+        sa.select(DeliveryAttempt)
+        .where(DeliveryAttempt.person_id == person.id)
+        .order_by(DeliveryAttempt.attempted_at, DeliveryAttempt.id)
+    )
+    _section(
+        writer,
+        "reminder deliveries",
+        ("attempted_at", "channel", "status", "outcome"),
+        ((a.attempted_at, a.channel, a.status, a.outcome) for a in attempts),
+        first=False,
+    )
 
 
 def erase(person: Person) -> None:

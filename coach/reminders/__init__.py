@@ -1,0 +1,1 @@
+"""Daily push reminders: devices, schedules, the worker and delivery."""

@@ -1,0 +1,302 @@
+"""Sending encrypted Web Push messages fast: pywebpush's encryption, one VAPID token
+per push-service origin, pooled aiohttp connections, many requests in flight.
+
+No Flask or database here: the worker hands in notifications and gets back, for each,
+every attempt made and how it ended.
+
+Why not ``pywebpush.webpush()`` in a loop: it signs a new VAPID JWT (an ECDSA signature)
+and opens a new connection for every message, and waits for each answer before the
+next. Here a token is signed once per origin and reused until shortly before it
+expires — with a claims dict of its own per origin, since ``webpush()`` writes ``aud``
+and ``exp`` into the dict it is given — and aiohttp keeps connections to each origin
+open while up to ``concurrency`` requests are in flight. Bodies are encrypted with
+pywebpush's ``WebPusher.encode`` (optionally in a process pool, see ``PushSender``) and
+posted on one shared session; pywebpush's own ``send_async`` would encrypt inside the
+event loop, one message at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import email.utils
+import multiprocessing
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+from py_vapid import Vapid02
+from pywebpush import WebPusher, WebPushException
+
+TOKEN_LIFETIME_SECONDS = 12 * 3600  # push services accept at most 24 h
+RENEW_BEFORE_SECONDS = 3600  # sign a new token when the old one has under an hour left
+
+
+def origin_of(endpoint: str) -> str:
+    parts = urlsplit(endpoint)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def public_key_of(vapid: Vapid02) -> str:
+    """The application server key a browser subscribes with (base64url, 65 bytes)."""
+    from cryptography.hazmat.primitives import serialization
+
+    raw = vapid.public_key.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return b64url(raw)
+
+
+class VapidSigner:
+    """The ``Authorization`` header for each push-service origin, signed once and reused
+    until ``renew_before`` seconds before it expires."""
+
+    def __init__(
+        self,
+        vapid: Vapid02,
+        contact: str,
+        lifetime: int = TOKEN_LIFETIME_SECONDS,
+        renew_before: int = RENEW_BEFORE_SECONDS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.vapid, self.contact = vapid, contact
+        self.lifetime, self.renew_before, self.clock = lifetime, renew_before, clock
+        self._tokens: dict[str, tuple[dict[str, str], int]] = {}
+        self.signatures = 0
+
+    def headers_for(self, endpoint: str) -> dict[str, str]:
+        origin = origin_of(endpoint)
+        now = int(self.clock())
+        cached = self._tokens.get(origin)
+        if cached is None or cached[1] - now < self.renew_before:
+            # A fresh dict per origin: sharing one would carry one origin's aud to another.
+            claims = {"sub": self.contact, "aud": origin, "exp": now + self.lifetime}
+            cached = (self.vapid.sign(claims), claims["exp"])  # type: ignore[assignment]
+            self._tokens[origin] = cached
+            self.signatures += 1
+        return cached[0]
+
+
+@dataclass(frozen=True)
+class Device:
+    subscription_id: int
+    endpoint: str
+    p256dh: str
+    auth: str
+
+
+@dataclass(frozen=True)
+class Notification:
+    device: Device
+    payload: bytes
+    ttl: int  # seconds the push service may hold it for an offline device
+    topic: str  # a newer message with the same topic replaces an undelivered one
+
+
+@dataclass(frozen=True)
+class Attempt:
+    at: datetime
+    status: int | None
+    outcome: str  # delivered, gone, rate_limited, error, timeout
+    detail: str | None = None
+
+
+@dataclass
+class DeviceResult:
+    notification: Notification
+    attempts: list[Attempt] = field(default_factory=list)
+
+    @property
+    def outcome(self) -> str:
+        """delivered, gone (subscription expired: delete it) or failed."""
+        last = self.attempts[-1].outcome if self.attempts else "error"
+        return last if last in ("delivered", "gone") else "failed"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    retries: int = 3  # after the first attempt, for 429, 5xx and timeouts
+    backoff_seconds: float = 1.0  # doubled at each retry
+    retry_after_max_seconds: float = 120.0  # a longer Retry-After is not waited for
+    timeout_seconds: float = 10.0
+
+
+def retry_after_seconds(value: str | None, now: float) -> float | None:
+    """Retry-After as seconds or an HTTP date; None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+def encrypt(device: Device, payload: bytes) -> bytes | None:
+    """The aes128gcm body for one device (pywebpush's encryption); None for keys that
+    cannot be used."""
+    try:
+        pusher = WebPusher(
+            {"endpoint": device.endpoint, "keys": {"p256dh": device.p256dh, "auth": device.auth}}
+        )
+        return bytes(pusher.encode(payload, "aes128gcm")["body"])
+    except (ValueError, WebPushException):
+        return None
+
+
+def encrypt_batch(items: list[tuple[Device, bytes]]) -> list[bytes | None]:
+    """Encrypt many at once: one call per batch keeps a process pool's overhead small."""
+    return [encrypt(device, payload) for device, payload in items]
+
+
+class PushSender:
+    """``async with PushSender(signer) as sender: await sender.send_all(notifications)``.
+
+    Encryption (an ECDH exchange and a fresh key pair per message) is most of the CPU
+    a message costs; with ``encrypt_processes`` it runs in that many processes beside
+    the event loop, in batches, while the loop keeps requests in flight.
+    """
+
+    ENCRYPT_BATCH = 250
+
+    def __init__(
+        self,
+        signer: VapidSigner,
+        *,
+        concurrency: int = 200,
+        policy: RetryPolicy | None = None,
+        ssl: Any = None,
+        encrypt_processes: int = 0,
+        sleep: Callable[[float], Any] = asyncio.sleep,
+    ) -> None:
+        self.signer = signer
+        self.concurrency = concurrency
+        self.policy = policy or RetryPolicy()
+        self.ssl = ssl
+        self.encrypt_processes = encrypt_processes
+        self.sleep = sleep
+        self._session: aiohttp.ClientSession | None = None
+        self._slots: asyncio.Semaphore | None = None
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def __aenter__(self) -> PushSender:
+        connector = aiohttp.TCPConnector(
+            limit=self.concurrency,
+            limit_per_host=self.concurrency,  # connections are kept open per origin
+            ttl_dns_cache=300,
+            ssl=self.ssl if self.ssl is not None else True,
+        )
+        self._session = aiohttp.ClientSession(connector=connector)
+        self._slots = asyncio.Semaphore(self.concurrency)
+        if self.encrypt_processes > 0:
+            self._pool = ProcessPoolExecutor(
+                self.encrypt_processes, mp_context=multiprocessing.get_context("spawn")
+            )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._session is not None:
+            await self._session.close()
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    async def _bodies(self, notifications: list[Notification]) -> list[bytes | None]:
+        items = [(n.device, n.payload) for n in notifications]
+        if self._pool is None:
+            return encrypt_batch(items)
+        loop = asyncio.get_running_loop()
+        size = self.ENCRYPT_BATCH
+        chunks = await asyncio.gather(
+            *(
+                loop.run_in_executor(self._pool, encrypt_batch, items[i : i + size])
+                for i in range(0, len(items), size)
+            )
+        )
+        return [body for chunk in chunks for body in chunk]
+
+    async def send_all(self, notifications: Iterable[Notification]) -> list[DeviceResult]:
+        batch = list(notifications)
+        bodies = await self._bodies(batch)
+        return list(
+            await asyncio.gather(*(self.send(n, b) for n, b in zip(batch, bodies, strict=True)))
+        )
+
+    async def send(self, notification: Notification, body: bytes | None = None) -> DeviceResult:
+        result = DeviceResult(notification)
+        if body is None:
+            body = encrypt(notification.device, notification.payload)
+        if body is None:
+            result.attempts.append(Attempt(datetime.now(UTC), None, "error", "unusable keys"))
+            return result
+        policy = self.policy
+        for attempt in range(policy.retries + 1):
+            assert self._slots is not None
+            async with self._slots:
+                retry, wait = await self._attempt(notification, body, result)
+            if not retry or attempt == policy.retries:
+                break
+            if wait is None:
+                wait = policy.backoff_seconds * 2**attempt
+            elif wait > policy.retry_after_max_seconds:
+                break  # the push service asks us to stay away longer than is useful
+            await self.sleep(wait)
+        return result
+
+    async def _attempt(
+        self, notification: Notification, body: bytes, result: DeviceResult
+    ) -> tuple[bool, float | None]:
+        """One POST; whether it is worth retrying, and after how long (None: backoff)."""
+        device = notification.device
+        headers = {
+            **self.signer.headers_for(device.endpoint),
+            "Content-Encoding": "aes128gcm",
+            "Content-Type": "application/octet-stream",
+            "TTL": str(notification.ttl),
+            "Urgency": "normal",
+            "Topic": notification.topic,
+        }
+        at = datetime.now(UTC)
+        assert self._session is not None
+        try:
+            async with self._session.post(
+                device.endpoint,
+                data=body,
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=self.policy.timeout_seconds),
+            ) as response:
+                status = response.status
+                retry_after = response.headers.get("Retry-After")
+                await response.read()  # so the connection goes back to the pool
+        except TimeoutError:
+            result.attempts.append(Attempt(at, None, "timeout", "no answer in time"))
+            return True, None
+        except (aiohttp.ClientError, OSError) as exc:
+            result.attempts.append(Attempt(at, None, "error", type(exc).__name__[:200]))
+            return True, None
+        if status in (200, 201, 202):
+            result.attempts.append(Attempt(at, status, "delivered"))
+            return False, None
+        if status in (404, 410):
+            result.attempts.append(Attempt(at, status, "gone", "subscription expired"))
+            return False, None
+        if status == 429:
+            wait = retry_after_seconds(retry_after, time.time())
+            result.attempts.append(
+                Attempt(at, status, "rate_limited", f"Retry-After: {retry_after}"[:200])
+            )
+            return True, wait
+        result.attempts.append(Attempt(at, status, "error", f"HTTP {status}"))
+        # 5xx may pass; any other 4xx (400, 403 a key mismatch, 413) will not.
+        return 500 <= status < 600, None

@@ -1,0 +1,377 @@
+"""Use cases for reminders: devices, a person's schedule, snooze and test reminders,
+and recording what delivery did. Each public function owns its transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from werkzeug.exceptions import NotFound
+
+from coach.accounts.models import Person
+from coach.coaching.models import WorkoutSet
+from coach.database import utcnow
+from coach.domain.calendar import WORKDAYS, ordered_weekdays, parse_wall_clock
+from coach.domain.reminders import ReminderSchedule, end_of_local_day, local_day, next_reminder
+from coach.extensions import db
+from coach.reminders import keys, mail
+from coach.reminders.delivery import (
+    Device,
+    DeviceResult,
+    Notification,
+    PushSender,
+    RetryPolicy,
+)
+from coach.reminders.models import DeliveryAttempt, PushSubscription, ReminderSettings
+
+PROBLEM_AFTER = timedelta(days=3)
+TOPIC = "coach-daily-reminder"  # a newer reminder replaces one still waiting
+
+TEXTS = {
+    "da": {
+        "title": "Tid til dagens træning",
+        "body": "Et par minutter med elastikken nu, så er frokosten din pause.",
+        "start": "Start nu",
+        "later": "Senere",
+        "email_subject": "Påmindelse: dagens træning",
+    },
+    "en": {
+        "title": "Time for today's training",
+        "body": "A few minutes with the band now, and lunch is your recovery.",
+        "start": "Start now",
+        "later": "Later",
+        "email_subject": "Reminder: today's training",
+    },
+}
+
+
+# -- devices ---------------------------------------------------------------------------
+
+
+def subscribe(
+    person: Person, endpoint: str, p256dh: str, auth: str
+) -> tuple[PushSubscription, bool]:
+    """Store this device's subscription, or refresh it (new keys, or a device that
+    changed hands); ``(row, created)``."""
+    row = db.session.scalar(
+        sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint)
+    )
+    created = row is None
+    now = utcnow()
+    if row is None:
+        row = PushSubscription(endpoint=endpoint, created_at=now)
+        db.session.add(row)
+    row.person_id, row.p256dh, row.auth, row.updated_at = person.id, p256dh, auth, now
+    row.failing_since = None
+    db.session.commit()
+    return row, created
+
+
+def unsubscribe(person: Person, endpoint: str) -> None:
+    row = db.session.scalar(
+        sa.select(PushSubscription).where(
+            PushSubscription.endpoint == endpoint, PushSubscription.person_id == person.id
+        )
+    )
+    if row is None:
+        raise NotFound("No such subscription of yours.")
+    db.session.delete(row)
+    db.session.commit()
+
+
+def devices_of(person_ids: Iterable[int]) -> dict[int, list[Device]]:
+    found: dict[int, list[Device]] = {}
+    ids = list(person_ids)
+    if not ids:
+        return found
+    rows = db.session.execute(
+        sa.select(
+            PushSubscription.person_id,
+            PushSubscription.id,
+            PushSubscription.endpoint,
+            PushSubscription.p256dh,
+            PushSubscription.auth,
+        )
+        .where(PushSubscription.person_id.in_(ids))
+        .order_by(PushSubscription.id)
+    )
+    for person_id, sub_id, endpoint, p256dh, auth in rows:
+        found.setdefault(person_id, []).append(Device(sub_id, endpoint, p256dh, auth))
+    return found
+
+
+# -- the schedule ----------------------------------------------------------------------
+
+
+def default_time() -> time:
+    return parse_wall_clock(str(current_app.config["DEFAULT_REMINDER_TIME"]))
+
+
+def schedule_from(
+    settings: ReminderSettings | None,
+    team_time: time | None,
+    team_days: Sequence[str] | None,
+    time_zone: str,
+) -> ReminderSchedule:
+    """The person's own choices over the team's time and workdays."""
+    at = (settings.at if settings else None) or team_time or default_time()
+    days = (settings.days if settings else None) or team_days or list(WORKDAYS)
+    enabled = settings.enabled if settings is not None else True
+    return ReminderSchedule(enabled, at, tuple(days), time_zone)
+
+
+def settings_row(person: Person) -> ReminderSettings | None:
+    return db.session.get(ReminderSettings, person.id)
+
+
+def schedule_of(person: Person) -> ReminderSchedule:
+    team = person.team
+    return schedule_from(
+        settings_row(person),
+        team.reminder_time if team else None,
+        team.workdays if team else None,
+        person.effective_time_zone,
+    )
+
+
+def trained_on(person_id: int, day: date) -> bool:
+    found = db.session.scalar(
+        sa.select(WorkoutSet.id)
+        .where(WorkoutSet.person_id == person_id, WorkoutSet.local_date == day)
+        .limit(1)
+    )
+    return found is not None
+
+
+def delivery_problem(person_id: int, now: datetime) -> bool:
+    """Every device of the person has failed for at least three days."""
+    rows = (
+        db.session.execute(
+            sa.select(PushSubscription.failing_since).where(PushSubscription.person_id == person_id)
+        )
+        .scalars()
+        .all()
+    )
+    return bool(rows) and all(f is not None and now - f >= PROBLEM_AFTER for f in rows)
+
+
+def reminder_view(person: Person) -> dict[str, Any]:
+    now = utcnow()
+    settings = settings_row(person)
+    schedule = schedule_of(person)
+    today = local_day(now, schedule.time_zone)
+    trained = {today} if trained_on(person.id, today) else set()
+    devices = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(PushSubscription)
+        .where(PushSubscription.person_id == person.id)
+    )
+    snoozed = settings.snoozed_until if settings else None
+    team = person.team
+    return {
+        "enabled": schedule.enabled,
+        "time": schedule.at,
+        "days": list(schedule.days),
+        "time_zone": schedule.time_zone,
+        "follows_team": settings is None or (settings.at is None and settings.days is None),
+        "email_fallback": bool(settings and settings.email_fallback),
+        "next_reminder_at": next_reminder(schedule, now, trained),
+        "snoozed_until": snoozed if snoozed and snoozed > now else None,
+        "devices": devices or 0,
+        "delivery_problem": delivery_problem(person.id, now),
+        "defaults": {
+            "time": (team.reminder_time if team else None) or default_time(),
+            "days": (team.workdays if team else None) or list(WORKDAYS),
+            "time_zone": person.workplace.time_zone,
+        },
+    }
+
+
+def update_reminders(person: Person, values: dict[str, Any]) -> dict[str, Any]:
+    settings = settings_row(person)
+    if settings is None:
+        settings = ReminderSettings(person_id=person.id)
+        db.session.add(settings)
+    settings.enabled = values["enabled"]
+    settings.at = values.get("time")
+    days = values.get("days")
+    settings.days = ordered_weekdays(days) if days else None
+    settings.email_fallback = values.get("email_fallback", False)
+    if "time_zone" in values:  # one zone per person: the reminder's is the person's
+        person.time_zone = values["time_zone"]
+    db.session.commit()
+    return reminder_view(person)
+
+
+def snooze(person: Person) -> dict[str, Any]:
+    """Remind me again in a quarter of an hour ("Later" on the notification)."""
+    settings = settings_row(person)
+    if settings is None:
+        settings = ReminderSettings(person_id=person.id)
+        db.session.add(settings)
+    minutes = int(current_app.config["REMINDER_SNOOZE_MINUTES"])
+    settings.snoozed_until = (utcnow() + timedelta(minutes=minutes)).replace(microsecond=0)
+    db.session.commit()
+    return {"snoozed_until": settings.snoozed_until}
+
+
+# -- delivery --------------------------------------------------------------------------
+
+
+def payload(language: str) -> bytes:
+    """What the service worker shows: title, body, where a tap leads, and a tag so a
+    second reminder replaces the first on the screen."""
+    text = TEXTS.get(language, TEXTS["da"])
+    return json.dumps(
+        {
+            "title": text["title"],
+            "body": text["body"],
+            "url": "/today",
+            "tag": TOPIC,
+            "lang": language,
+            "actions": [
+                {"action": "start", "title": text["start"]},
+                {"action": "later", "title": text["later"]},
+            ],
+        },
+        ensure_ascii=False,
+    ).encode()
+
+
+def ttl_until_end_of_day(day: date, time_zone: str, now: datetime) -> int:
+    """Seconds left of the local day: a reminder is useless tomorrow."""
+    return max(60, int((end_of_local_day(day, time_zone) - now).total_seconds()))
+
+
+def notifications_for(
+    devices: Sequence[Device], language: str, day: date, time_zone: str, now: datetime
+) -> list[Notification]:
+    body = payload(language)
+    ttl = ttl_until_end_of_day(day, time_zone, now)
+    return [Notification(device, body, ttl, TOPIC) for device in devices]
+
+
+def new_sender() -> PushSender:
+    cfg = current_app.config
+    policy = RetryPolicy(
+        retries=int(cfg["PUSH_RETRIES"]),
+        backoff_seconds=float(cfg["PUSH_BACKOFF_SECONDS"]),
+        retry_after_max_seconds=float(cfg["PUSH_RETRY_AFTER_MAX_SECONDS"]),
+        timeout_seconds=float(cfg["PUSH_TIMEOUT_SECONDS"]),
+    )
+    return PushSender(
+        keys.signer(),
+        concurrency=int(cfg["PUSH_CONCURRENCY"]),
+        encrypt_processes=int(cfg["PUSH_ENCRYPT_PROCESSES"]),
+        policy=policy,
+        ssl=cfg.get("PUSH_SSL_CONTEXT"),
+    )
+
+
+@dataclass
+class PersonOutcome:
+    person_id: int
+    outcome: str  # delivered, emailed, failed, no_device
+
+
+def record_results(
+    results: Sequence[DeviceResult], claims: dict[int, int | None], now: datetime
+) -> dict[int, str]:
+    """Write every attempt to the delivery log, drop expired subscriptions and track
+    failing devices. ``claims`` maps each person to their claim; returns each person's
+    push outcome (delivered if any device took it)."""
+    rows: list[dict[str, Any]] = []
+    delivered: list[int] = []
+    failing: list[int] = []
+    gone: list[int] = []
+    per_person: dict[int, str] = {}
+    owners = _owners([r.notification.device.subscription_id for r in results])
+    db.session.rollback()  # writes start a transaction of their own (see worker._claim)
+    for result in results:
+        sub_id = result.notification.device.subscription_id
+        person_id = owners.get(sub_id)
+        if person_id is None:  # unsubscribed while we were sending
+            continue
+        for attempt in result.attempts:
+            rows.append(
+                {
+                    "person_id": person_id,
+                    "claim_id": claims.get(person_id),
+                    "subscription_id": sub_id,
+                    "channel": "push",
+                    "attempted_at": attempt.at,
+                    "status": attempt.status,
+                    "outcome": attempt.outcome,
+                    "detail": attempt.detail,
+                }
+            )
+        outcome = result.outcome
+        {"delivered": delivered, "gone": gone, "failed": failing}[outcome].append(sub_id)
+        if outcome == "delivered" or per_person.get(person_id) != "delivered":
+            per_person[person_id] = "delivered" if outcome == "delivered" else "failed"
+    if rows:
+        db.session.execute(sa.insert(DeliveryAttempt), rows)
+    for chunk in _chunks(delivered):
+        db.session.execute(
+            sa.update(PushSubscription)
+            .where(PushSubscription.id.in_(chunk))
+            .values(last_delivered_at=now, failing_since=None)
+        )
+    for chunk in _chunks(failing):
+        db.session.execute(
+            sa.update(PushSubscription)
+            .where(PushSubscription.id.in_(chunk), PushSubscription.failing_since.is_(None))
+            .values(failing_since=now)
+        )
+    for chunk in _chunks(gone):
+        db.session.execute(sa.delete(PushSubscription).where(PushSubscription.id.in_(chunk)))
+    return per_person
+
+
+def _owners(subscription_ids: list[int]) -> dict[int, int]:
+    owners: dict[int, int] = {}
+    for chunk in _chunks(subscription_ids):
+        rows = db.session.execute(
+            sa.select(PushSubscription.id, PushSubscription.person_id).where(
+                PushSubscription.id.in_(chunk)
+            )
+        )
+        owners.update((sub_id, person_id) for sub_id, person_id in rows)
+    return owners
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def send_test(person: Person) -> dict[str, Any]:
+    """Send a reminder to every device of mine now ("send me a test reminder")."""
+    now = utcnow()
+    devices = devices_of([person.id]).get(person.id, [])
+    zone = person.effective_time_zone
+    notifications = notifications_for(devices, person.language, local_day(now, zone), zone, now)
+
+    async def send() -> list[DeviceResult]:
+        async with new_sender() as sender:
+            return await sender.send_all(notifications)
+
+    results = asyncio.run(send()) if notifications else []
+    record_results(results, {}, now)
+    emailed = False
+    delivered = sum(r.outcome == "delivered" for r in results)
+    if not delivered and person.email and mail.configured():
+        emailed = mail.send_reminder(person, now, claim_id=None)
+    db.session.commit()
+    return {
+        "devices": len(devices),
+        "delivered": delivered,
+        "failed": len(results) - delivered,
+        "emailed": emailed,
+    }

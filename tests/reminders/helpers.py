@@ -1,0 +1,38 @@
+"""Setting people up with devices for reminder tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from typing import Any
+
+from coach.accounts.models import Person
+from coach.domain.roles import Role
+from coach.extensions import db
+from coach.reminders.models import PushSubscription
+from coach.teams.models import Team
+from tests.factories import make_person, make_team, make_workplace
+from tests.reminders.push_service import Browser, PushService
+
+# Monday 23 November 2026, 11:25 in Copenhagen (CET, +1)
+MONDAY_1125 = datetime(2026, 11, 23, 10, 25, tzinfo=UTC)
+
+
+def team_at(at: time = time(11, 25), **overrides: Any) -> Team:
+    return make_team(make_workplace(), reminder_time=at, **overrides)
+
+
+def person_with_device(
+    push: PushService, team: Team | None = None, **overrides: Any
+) -> tuple[Person, Browser]:
+    person = make_person(Role.MEMBER, team=team or team_at(), **overrides)
+    browser = push.new_browser()
+    db.session.add(
+        PushSubscription(
+            person_id=person.id,
+            endpoint=browser.endpoint,
+            p256dh=browser.p256dh,
+            auth=browser.auth,
+        )
+    )
+    db.session.commit()
+    return person, browser
