@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from coach.extensions import db, migrate
     from coach.schemas import WallClockTime, openapi_plugin
     from coach.teams import routes as team_routes
+    from coach.web import routes as web_routes
 
     overrides = dict(config or {})
     instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get("COACH_INSTANCE_PATH")
@@ -63,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(catalogue_routes.pages)
+    web_routes.init_app(app)
     account_commands.init_app(app)
     demo_commands.init_app(app)
 
