@@ -1,0 +1,170 @@
+"""The phone app in a real Chromium at a phone's size: join, train, progress, offline,
+installability and an accessibility scan of every screen."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from coach.accounts.models import Person
+from coach.coaching.models import CheckIn, WorkoutSet
+from coach.extensions import db
+from tests.factories import make_invite, make_team
+
+pytestmark = pytest.mark.browser
+
+SCREENS = ("/today", "/checkin", "/progress", "/settings")
+
+
+def invite_link(live_url: str) -> str:
+    team = make_team(name="Lønkontoret")
+    _, token = make_invite(team)
+    return f"{live_url}/join/{token}"
+
+
+def join(page: Any, link: str, name: str = "Ditte") -> None:
+    page.goto(link)
+    page.get_by_label("Dit navn, som holdet ser det").fill(name)
+    page.get_by_role("button", name="Tilmeld mig").click()
+    page.locator("h1", has_text="I dag").wait_for()
+
+
+def log_counted_sets(page: Any, count: int) -> None:
+    """Log one set on each of the first ``count`` exercises that count reps."""
+    for _ in range(count):
+        buttons = page.locator(".card:has(.counter) .log-set")
+        before = buttons.count()
+        buttons.first.click()
+        page.wait_for_function(
+            "n => document.querySelectorAll('.card:has(.counter) .log-set').length < n", arg=before
+        )
+
+
+def wait_until(check: Callable[[], bool], timeout: float = 10.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+def rows(model: type) -> list[Any]:
+    db.session.rollback()  # see what the server's own sessions committed
+    return list(db.session.scalars(sa.select(model)))
+
+
+def axe_violations(page: Any, axe_source: str) -> list[dict[str, Any]]:
+    # Evaluated through the DevTools protocol, which the page's strict CSP does not
+    # govern (a <script> tag would be refused, as it should be).
+    page.evaluate(f"{axe_source}\n;0")
+    result = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def controlled(page: Any) -> None:
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
+
+
+def test_join_log_three_sets_and_see_them_in_progress(
+    app: Flask, live_url: str, phone: Callable[[], Any], axe_source: str, shots: Path
+) -> None:
+    page = phone().new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    link = invite_link(live_url)
+
+    page.goto(link)
+    page.get_by_text("Lønkontoret").wait_for()
+    page.screenshot(path=shots / "join.png")
+    assert axe_violations(page, axe_source) == []
+    join(page, link)
+
+    log_counted_sets(page, 3)
+    page.screenshot(path=shots / "today.png", full_page=True)
+    wait_until(lambda: len(rows(WorkoutSet)) == 3)
+    assert page.locator("#status").inner_text() == ""  # nothing waits
+
+    page.get_by_role("link", name="Fremskridt", exact=True).click()
+    page.locator("h1", has_text="Fremskridt").wait_for()
+    sections = page.locator("main section.card h2")
+    names = {s.exercise for s in rows(WorkoutSet)}
+    assert sections.count() == 1 + len(names)  # sessions per week, then each exercise
+    assert page.get_by_text("1 træning").count() == 3
+
+    for path in SCREENS:
+        page.goto(live_url + path)
+        page.wait_for_function("() => document.documentElement.dataset.ready === 'true'")
+        page.screenshot(path=shots / f"{path.strip('/')}.png", full_page=True)
+        assert axe_violations(page, axe_source) == [], path
+    assert errors == []
+
+
+def test_installable_with_a_controlling_service_worker(
+    app: Flask, live_url: str, phone: Callable[[], Any]
+) -> None:
+    context = phone()
+    page = context.new_page()
+    join(page, invite_link(live_url))
+    controlled(page)
+    cdp = context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["errors"] == []
+    assert manifest["url"].endswith("manifest.webmanifest")
+    installability = cdp.send("Page.getInstallabilityErrors")
+    assert installability["installabilityErrors"] == []
+    scope = page.evaluate("async () => (await navigator.serviceWorker.ready).scope")
+    assert scope == f"{live_url}/"
+
+
+def test_offline_sets_and_check_in_reach_the_server_once(
+    app: Flask, live_url: str, phone: Callable[[], Any], shots: Path
+) -> None:
+    context = phone()
+    page = context.new_page()
+    join(page, invite_link(live_url))
+    controlled(page)
+    page.reload()  # now the worker has seen today's answer and the drawings
+    page.locator(".card").first.wait_for()
+    page.goto(f"{live_url}/progress")
+    page.locator("h1", has_text="Fremskridt").wait_for()
+    page.goto(f"{live_url}/today")
+    page.locator(".card").first.wait_for()
+
+    context.set_offline(True)
+    page.reload()  # answered by the service worker
+    page.get_by_text("Du er offline").wait_for()
+    log_counted_sets(page, 3)
+    page.get_by_role("link", name="Tjek ind", exact=True).click()
+    page.get_by_label("Nakke").evaluate(
+        "el => { el.value = '3'; el.dispatchEvent(new Event('input', {bubbles: true})); }"
+    )
+    page.get_by_role("button", name="Gem tjek ind").click()
+    page.get_by_text("Gemt på telefonen").wait_for()
+    page.reload()
+    page.locator("#status", has_text="4 registreringer venter").wait_for()
+    page.goto(f"{live_url}/today")
+    page.locator(".logged .waiting").first.wait_for()
+    assert page.locator(".logged .waiting").count() == 3
+    page.screenshot(path=shots / "offline-today.png", full_page=True)
+    assert rows(WorkoutSet) == [] and rows(CheckIn) == []
+
+    context.set_offline(False)
+    page.wait_for_function("() => document.getElementById('status').textContent === ''")
+    wait_until(lambda: len(rows(WorkoutSet)) == 3 and len(rows(CheckIn)) == 1)
+    page.reload()
+    page.wait_for_function("() => document.documentElement.dataset.ready === 'true'")
+    time.sleep(0.5)  # a second replay, if there were one, would have sent by now
+    sets = rows(WorkoutSet)
+    assert len(sets) == 3 and len({s.id for s in sets}) == 3
+    (check_in,) = rows(CheckIn)
+    assert check_in.pain_neck == 3
+    assert len(rows(Person)) == 1
