@@ -168,7 +168,10 @@ async function start() {
   if (!/^\/(join|sign-in)\//.test(location.pathname)) await whoAmI();
   await render();
   showPending(await pending());
-  registerWorker().catch(() => undefined);
+  // After the first paint's work: the worker's precache must not compete with it.
+  const later = () => registerWorker().catch(() => undefined);
+  if (document.readyState === 'complete') setTimeout(later, 0);
+  else window.addEventListener('load', later, { once: true });
   if (session.person) startReplaying();
   document.documentElement.dataset.ready = 'true';
 }
