@@ -3,6 +3,7 @@ installability and an accessibility scan of every screen."""
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,7 @@ from flask import Flask
 from coach.accounts.models import Person
 from coach.coaching.models import CheckIn, WorkoutSet
 from coach.extensions import db
+from coach.web import assets
 from tests.factories import make_invite, make_team
 
 pytestmark = pytest.mark.browser
@@ -168,3 +170,60 @@ def test_offline_sets_and_check_in_reach_the_server_once(
     (check_in,) = rows(CheckIn)
     assert check_in.pain_neck == 3
     assert len(rows(Person)) == 1
+
+
+def test_an_answer_of_4xx_is_shown_and_dropped_from_the_outbox(
+    app: Flask, live_url: str, phone: Callable[[], Any]
+) -> None:
+    page = phone().new_page()
+    join(page, invite_link(live_url))
+    outbox = page.evaluate(
+        "() => document.querySelector('script[type=module]').src.replace('app.js', 'outbox.js')"
+    )
+    left = page.evaluate(
+        """async (url) => {
+            const outbox = await import(url);
+            await outbox.send('set', '/api/me/sets', {
+                id: crypto.randomUUID(), exercise: 'no-such-exercise',
+                performed_at: new Date().toISOString(), reps: 12,
+            });
+            return (await outbox.pending()).length;
+        }""",
+        outbox,
+    )
+    assert left == 0
+    page.get_by_role("alert").filter(has_text="Ikke gemt").wait_for()
+    assert rows(WorkoutSet) == []
+
+
+def test_a_new_version_waits_until_the_person_asks(
+    app: Flask, live_url: str, phone: Callable[[], Any], tmp_path: Path
+) -> None:
+    page = phone().new_page()
+    join(page, invite_link(live_url))
+    controlled(page)
+    first = page.evaluate("() => navigator.serviceWorker.controller.scriptURL")
+    old_version = page.evaluate("() => caches.keys()")
+
+    # Release a changed style sheet: a new bundle, so a new worker.
+    shutil.copytree(assets.STATIC, tmp_path / "static")
+    with (tmp_path / "static" / "css" / "app.css").open("a") as css:
+        css.write("\n/* next release */\n")
+    current = app.extensions["coach_web"]
+    app.extensions["coach_web"] = assets.load(tmp_path / "static", assets.SERVICE_WORKER)
+    try:
+        page.evaluate("async () => (await navigator.serviceWorker.ready).update()")
+        banner = page.locator("#update")
+        banner.wait_for()
+        assert page.evaluate("() => navigator.serviceWorker.controller.scriptURL") == first
+        with page.expect_navigation():
+            banner.get_by_role("button", name="Opdatér").click()
+        page.wait_for_function("() => document.documentElement.dataset.ready === 'true'")
+        new_version = app.extensions["coach_web"].version
+        caches = page.evaluate("() => caches.keys()")
+        assert f"coach-static-{new_version}" in caches
+        retired = set(old_version) - {"coach-api-v1"}
+        assert retired, old_version
+        assert not retired & set(caches), caches  # the old version's caches are gone
+    finally:
+        app.extensions["coach_web"] = current
