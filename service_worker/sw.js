@@ -8,6 +8,9 @@ const PAGES_CACHE = `coach-pages-${VERSION}`;
 const API_CACHE = 'coach-api-v1';
 const SHELL = '/';
 const API_READS = ['/api/me', '/api/me/today', '/api/me/progress'];
+// The app's own screens; other pages (the CSV export, the catalogue's contact sheet)
+// are left to the network, so nothing else is ever stored as the shell.
+const SCREENS = /^\/(today|checkin|progress|settings|join\/[^/]+|sign-in\/[^/]+)?$/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -39,6 +42,7 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || request.method !== 'GET') return;
   if (request.mode === 'navigate') {
+    if (!SCREENS.test(url.pathname)) return;
     event.respondWith(page(request));
   } else if (API_READS.includes(url.pathname)) {
     event.respondWith(apiRead(request, url));
@@ -52,7 +56,8 @@ async function page(request) {
   const cache = await caches.open(PAGES_CACHE);
   try {
     const response = await fetch(request);
-    if (response.ok) await cache.put(SHELL, response.clone());
+    const html = response.headers.get('Content-Type')?.startsWith('text/html');
+    if (response.ok && html) await cache.put(SHELL, response.clone());
     return response;
   } catch {
     return (await cache.match(SHELL)) || new Response('Offline', {

@@ -22,7 +22,7 @@ APP_POLICY = (
     "connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-SCREENS = ("/", "/today", "/checkin", "/progress", "/settings", "/offline")
+SCREENS = ("/", "/today", "/checkin", "/progress", "/settings")
 
 
 def bundle() -> assets.Bundle:

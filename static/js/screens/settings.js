@@ -35,7 +35,8 @@ function preferences(ctx, main) {
         onchange: async (event) => {
           await patch({ language: event.target.value });
           await useLanguage(event.target.value);
-          show(main, ctx);
+          await ctx.go('/settings', { replaceState: true }); // the tabs change language too
+          document.getElementById('language')?.focus();
         },
       }, ['da', 'en'].map((code) => h('option', { value: code, selected: person.language === code, lang: code },
         code === 'da' ? 'Dansk' : 'English')))),
