@@ -84,6 +84,12 @@ def test_join_log_three_sets_and_see_them_in_progress(
     page.on("pageerror", lambda error: errors.append(str(error)))
     link = invite_link(live_url)
 
+    for path, heading in (("/", "Velkommen til Coach"), ("/sign-in/not-a-token", "Log ind")):
+        page.goto(live_url + path)
+        page.locator("h1", has_text=heading).wait_for()
+        page.screenshot(path=shots / f"{heading}.png")
+        assert axe_violations(page, axe_source) == [], path
+
     page.goto(link)
     page.get_by_text("Lønkontoret").wait_for()
     page.screenshot(path=shots / "join.png")
