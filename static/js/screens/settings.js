@@ -109,29 +109,32 @@ function credentials(ctx) {
 function install(ctx) {
   const standalone = matchMedia('(display-mode: standalone)').matches || navigator.standalone;
   if (standalone) return null;
-  const ios = /iphone|ipad|ipod/i.test(navigator.userAgent);
+  if (/iphone|ipad|ipod/i.test(navigator.userAgent)) {
+    return section('s-install', t('install_title'),
+      h('p', {}, t('ios_why')),
+      h('ol', { class: 'steps' }, h('li', {}, t('ios_step1')), h('li', {}, t('ios_step2')), h('li', {}, t('ios_step3'))));
+  }
+  // Shown only once the browser offers to install: nothing to press before that.
   const slot = h('div');
+  const card = section('s-install', t('install_title'), h('p', {}, t('install_why')), slot);
+  card.hidden = true;
   const offer = () => {
     if (!ctx.session.installPrompt) return;
+    card.hidden = false;
     replace(slot, h('button', {
       type: 'button',
       class: 'button primary',
       onclick: async () => {
         const prompt = ctx.session.installPrompt;
         ctx.session.installPrompt = null;
+        card.hidden = true;
         await prompt.prompt();
-        slot.replaceChildren();
       },
     }, t('install')));
   };
   offer();
-  document.addEventListener('coach:installable', offer);
-  if (ios) {
-    return section('s-install', t('install_title'),
-      h('p', {}, t('ios_why')),
-      h('ol', { class: 'steps' }, h('li', {}, t('ios_step1')), h('li', {}, t('ios_step2')), h('li', {}, t('ios_step3'))));
-  }
-  return section('s-install', t('install_title'), h('p', {}, t('install_why')), slot);
+  document.addEventListener('coach:installable', offer, { once: true });
+  return card;
 }
 
 function myData(ctx) {
