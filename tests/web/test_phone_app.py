@@ -3,6 +3,7 @@ installability and an accessibility scan of every screen."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -24,8 +25,8 @@ pytestmark = pytest.mark.browser
 SCREENS = ("/today", "/checkin", "/progress", "/settings")
 
 
-def invite_link(live_url: str) -> str:
-    team = make_team(name="Lønkontoret")
+def invite_link(live_url: str, program: str = "office-daily-5") -> str:
+    team = make_team(name="Lønkontoret", program=program)
     _, token = make_invite(team)
     return f"{live_url}/join/{token}"
 
@@ -236,3 +237,36 @@ def test_a_new_version_waits_until_the_person_asks(
         assert not retired & set(caches), caches  # the old version's caches are gone
     finally:
         app.extensions["coach_web"] = current
+
+
+def test_a_hold_counts_down_after_a_get_ready_count_and_is_logged(
+    app: Flask, live_url: str, phone: Callable[[], Any]
+) -> None:
+    page = phone().new_page()
+    page.clock.install()
+    join(page, invite_link(live_url, program="physical-work-2x30"))  # has a hold in week 1
+    start = page.get_by_role("button", name=re.compile(r"^Start et hold på \d+ s$")).first
+    seconds = int(re.search(r"(\d+) s$", start.inner_text()).group(1))
+    start.click()
+    timer = page.get_by_role("timer")
+    timer.get_by_text("Gør klar").wait_for()
+    page.clock.run_for(3_000)
+    timer.get_by_text("Hold").wait_for()
+    page.clock.run_for(seconds * 1_000)
+    wait_until(lambda: len(rows(WorkoutSet)) == 1)
+    (logged,) = rows(WorkoutSet)
+    assert logged.hold_seconds == seconds and logged.reps is None
+
+
+def test_the_language_changes_everywhere_and_is_kept(
+    app: Flask, live_url: str, phone: Callable[[], Any]
+) -> None:
+    page = phone().new_page()
+    join(page, invite_link(live_url))
+    page.get_by_role("link", name="Indstillinger", exact=True).click()
+    page.get_by_label("Sprog", exact=True).select_option("en")
+    page.locator("h1", has_text="Settings").wait_for()
+    page.get_by_role("link", name="Today", exact=True).click()
+    page.locator("h1", has_text="Today").wait_for()
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert rows(Person)[0].language == "en"
