@@ -78,6 +78,8 @@ export default {
   chart_hold: 'Sekunder holdt pr. træning i {name}',
   chart_pain: 'Gennemsnitlig smerte pr. uge, {region}, 0 til 10',
   chart_sessions: 'Træninger pr. uge de sidste 12 uger, mod målet',
+  chart_band: 'Elastikniveau pr. træning i {name} (1 = letteste)',
+  chart_kg: 'Kilo pr. træning i {name}',
   show_numbers: 'Vis tallene',
   pain_per_week: 'Smerte pr. uge',
   sessions_per_week: 'Træninger pr. uge',

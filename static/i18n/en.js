@@ -78,6 +78,8 @@ export default {
   chart_hold: 'Seconds held per session for {name}',
   chart_pain: 'Mean pain per week, {region}, 0 to 10',
   chart_sessions: 'Sessions per week, last 12 weeks, against the target',
+  chart_band: 'Band level per session for {name} (1 = lightest)',
+  chart_kg: 'Kilograms per session for {name}',
   show_numbers: 'Show the numbers',
   pain_per_week: 'Pain per week',
   sessions_per_week: 'Sessions per week',

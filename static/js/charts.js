@@ -1,6 +1,6 @@
 // Small hand-drawn SVG charts. Each is an image with a text summary for screen readers;
 // the numbers are also in the list beside it.
-import { svg } from './dom.js';
+import { h, svg } from './dom.js';
 
 const W = 320;
 const H = 140;
@@ -11,9 +11,11 @@ function scale(values, size, low = 0) {
   return (v) => size - ((v - low) / (high - low)) * size;
 }
 
+// The caption says what the chart is; the image itself carries the same name.
 function frame(label, ...children) {
-  return svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label, class: 'chart' },
-    svg('title', {}, label), ...children);
+  return h('figure', { class: 'chart-figure' },
+    h('figcaption', {}, label),
+    svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label, class: 'chart' }, ...children));
 }
 
 function axis(yMax, ys) {

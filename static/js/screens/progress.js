@@ -20,11 +20,25 @@ function exerciseSection(ex) {
     h('h2', { id: headingId }, ex.name),
     h('p', { class: 'lede' }, t('sessions_n', { n: points.length }), load ? ` · ${t('latest')}: ${load}` : ''),
     lineChart({ label: t(hold ? 'chart_hold' : 'chart_reps', { name: ex.name }), values, labels }),
+    loadChart(ex, labels),
     h('details', {}, h('summary', {}, t('show_numbers')),
       h('ul', { class: 'numbers' }, points.slice(-10).reverse().map((p) => h('li', {},
         `${date(p.date, SHORT)}: `,
         hold ? t('seconds_short', { n: p.hold_seconds ?? 0 }) : t('reps_n', { n: p.reps ?? 0 }),
         p.band_level ? ` · ${p.band_level.name}` : p.load_kg ? ` · ${t('kg', { n: p.load_kg })}` : '')))));
+}
+
+// The load over time: band level (1 = the lightest band) or kilograms.
+function loadChart(ex, labels) {
+  const points = ex.sessions;
+  if (points.some((p) => p.load_kg != null)) {
+    return lineChart({ label: t('chart_kg', { name: ex.name }), values: points.map((p) => p.load_kg), labels });
+  }
+  if (points.some((p) => p.band_level?.position != null)) {
+    const values = points.map((p) => (p.band_level?.position == null ? null : p.band_level.position + 1));
+    return lineChart({ label: t('chart_band', { name: ex.name }), values, labels });
+  }
+  return null;
 }
 
 function painSection(weeks) {
