@@ -258,6 +258,18 @@ def test_a_hold_counts_down_after_a_get_ready_count_and_is_logged(
     assert logged.hold_seconds == seconds and logged.reps is None
 
 
+def test_joining_in_english(app: Flask, live_url: str, phone: Callable[[], Any]) -> None:
+    page = phone().new_page()
+    page.goto(invite_link(live_url))
+    page.get_by_label("Dit navn, som holdet ser det").fill("Sam")
+    page.get_by_label("English").check()
+    page.locator("h1", has_text="Join your team").wait_for()
+    assert page.get_by_label("Your name, as your team sees it").input_value() == "Sam"
+    page.get_by_role("button", name="Join").click()
+    page.locator("h1", has_text="Today").wait_for()
+    assert rows(Person)[0].language == "en"
+
+
 def test_the_language_changes_everywhere_and_is_kept(
     app: Flask, live_url: str, phone: Callable[[], Any]
 ) -> None:

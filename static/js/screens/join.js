@@ -5,6 +5,8 @@ import { h, replace } from '../dom.js';
 import { t, useLanguage } from '../i18n.js';
 import { startReplaying } from '../outbox.js';
 
+let chosen = null; // the language picked on this screen, kept across its re-render
+
 export async function show(main, { go }) {
   const token = location.pathname.split('/')[2] || '';
   let invite;
@@ -15,7 +17,7 @@ export async function show(main, { go }) {
       error instanceof ApiError ? t('invite_unusable') : t('offline_join')));
     return;
   }
-  await useLanguage(invite.language);
+  const language = await useLanguage(chosen || invite.language);
   const error = h('p', { role: 'alert', class: 'error' });
   const form = h('form', {
     class: 'stack',
@@ -41,8 +43,14 @@ export async function show(main, { go }) {
     h('input', { id: 'display_name', name: 'display_name', required: true, maxlength: 60, autocomplete: 'nickname' })),
   h('fieldset', {}, h('legend', {}, t('language')),
     ['da', 'en'].map((code) => h('div', { class: 'check' },
-      h('input', { type: 'radio', id: `lang-${code}`, name: 'language', value: code, checked: code === invite.language,
-        onchange: async () => { await useLanguage(code); show(main, { go }); } }),
+      h('input', { type: 'radio', id: `lang-${code}`, name: 'language', value: code, checked: code === language,
+        onchange: async () => {
+          chosen = code;
+          const name = form.querySelector('#display_name').value;
+          await show(main, { go });
+          main.querySelector('#display_name').value = name;
+          main.querySelector(`#lang-${code}`).focus();
+        } }),
       h('label', { for: `lang-${code}`, lang: code }, code === 'da' ? 'Dansk' : 'English')))),
   h('div', { class: 'check' },
     h('input', { type: 'checkbox', id: 'share', name: 'share' }),

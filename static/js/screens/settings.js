@@ -14,7 +14,7 @@ function saved(element, message = t('saved')) {
   element.textContent = message;
 }
 
-function preferences(ctx, main) {
+function preferences(ctx) {
   const person = ctx.session.person;
   const note = h('p', { class: 'hint', role: 'status' });
   const patch = async (changes) => {
@@ -174,7 +174,7 @@ export async function show(main, ctx) {
   replace(main,
     h('h1', {}, t('settings')),
     h('p', { class: 'lede' }, ctx.session.person.display_name),
-    preferences(ctx, main),
+    preferences(ctx),
     // The reminders feature adds its section here (see reminders.js).
     reminders,
     install(ctx),
