@@ -282,3 +282,22 @@ def test_the_language_changes_everywhere_and_is_kept(
     page.locator("h1", has_text="Today").wait_for()
     assert page.evaluate("document.documentElement.lang") == "en"
     assert rows(Person)[0].language == "en"
+
+
+def test_a_sign_in_link_from_settings_signs_in_a_new_phone(
+    app: Flask, live_url: str, phone: Callable[[], Any]
+) -> None:
+    old = phone().new_page()
+    join(old, invite_link(live_url), name="Ditte")
+    old.get_by_role("link", name="Indstillinger", exact=True).click()
+    old.get_by_role("button", name="Lav et login-link").click()
+    url = old.locator("#sign-in-url").input_value()
+    path = "/sign-in/" + url.rsplit("/sign-in/", 1)[1]
+
+    new = phone().new_page()
+    new.goto(live_url + path)
+    new.get_by_role("button", name="Log ind på denne telefon").click()
+    new.locator("h1", has_text="I dag").wait_for()
+    new.get_by_role("link", name="Indstillinger", exact=True).click()
+    new.get_by_text("Ditte").wait_for()
+    assert len(rows(Person)) == 1
