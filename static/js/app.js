@@ -150,12 +150,13 @@ async function registerWorker() {
 }
 
 async function start() {
-  await useLanguage(guessLanguage());
+  // Before any await: the browser may offer to install at any moment after load.
   window.addEventListener('beforeinstallprompt', (event) => {
     event.preventDefault();
     session.installPrompt = event;
     document.dispatchEvent(new Event('coach:installable'));
   });
+  await useLanguage(guessLanguage());
   document.addEventListener('click', (event) => {
     const link = event.target.closest('a[href^="/"]');
     if (!link || link.hasAttribute('download') || event.metaKey || event.ctrlKey) return;
