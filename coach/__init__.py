@@ -34,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from coach.schemas import WallClockTime, openapi_plugin
     from coach.teams import pages as team_pages
     from coach.teams import routes as team_routes
+    from coach.web import routes as web_routes
 
     overrides = dict(config or {})
     instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get("COACH_INSTANCE_PATH")
@@ -72,6 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         api.register_blueprint(blueprint)
     app.register_blueprint(catalogue_routes.pages)
     app.register_blueprint(team_pages.pages)
+    web_routes.init_app(app)
     account_commands.init_app(app)
     demo_commands.init_app(app)
     reminder_commands.init_app(app)

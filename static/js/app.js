@@ -1,0 +1,187 @@
+// The app: who is signed in, which screen the path names, and the parts every screen
+// shares (status line, tabs, update and install offers, the outbox count).
+import { api, ApiError, Offline, setCsrf } from './api.js';
+import { h, replace } from './dom.js';
+import { guessLanguage, t, useLanguage } from './i18n.js';
+import { flush, onOutboxChange, pending, startReplaying } from './outbox.js';
+import { meta } from './store.js';
+
+const TABS = [
+  ['/today', 'tab_today'],
+  ['/checkin', 'tab_checkin'],
+  ['/progress', 'tab_progress'],
+  ['/settings', 'tab_settings'],
+];
+const SCREENS = {
+  '/today': () => import('./screens/today.js'),
+  '/checkin': () => import('./screens/checkin.js'),
+  '/progress': () => import('./screens/progress.js'),
+  '/settings': () => import('./screens/settings.js'),
+  '/join': () => import('./screens/join.js'),
+  '/sign-in': () => import('./screens/signin.js'),
+  '/': () => import('./screens/welcome.js'),
+};
+
+export const session = { person: null, installPrompt: null };
+
+export function go(path, { replaceState = false } = {}) {
+  history[replaceState ? 'replaceState' : 'pushState'](null, '', path);
+  return render();
+}
+
+// A signed-in person: remember them (and the CSRF token) for offline start-ups.
+export async function signedIn(body) {
+  session.person = body.person;
+  setCsrf(body.csrf_token);
+  await meta.set('me', body);
+  await useLanguage(body.person.language);
+}
+
+// The person changed (language, sharing): keep the remembered copy in step.
+export async function remember(person) {
+  const stored = await meta.get('me');
+  if (stored) await meta.set('me', { ...stored, person });
+}
+
+export async function signedOut() {
+  session.person = null;
+  setCsrf(null);
+  await meta.clear();
+  navigator.serviceWorker?.controller?.postMessage({ type: 'signed-out' });
+}
+
+export function notify(message, kind = 'info') {
+  const banner = h('div', { class: `banner banner-${kind}`, role: kind === 'error' ? 'alert' : 'status' },
+    h('p', {}, message),
+    h('button', { type: 'button', class: 'link', onclick: () => banner.remove() }, t('dismiss')));
+  document.getElementById('banners').append(banner);
+}
+
+async function whoAmI() {
+  try {
+    await signedIn(await api('GET', '/api/me'));
+  } catch (error) {
+    if (error instanceof Offline) {
+      const remembered = await meta.get('me');
+      if (remembered) await signedIn(remembered);
+    } else if (error instanceof ApiError && error.status === 401) {
+      session.person = null;
+    } else {
+      throw error;
+    }
+  }
+}
+
+function screenFor(pathname) {
+  const [, first] = pathname.split('/');
+  const key = `/${first}`;
+  if (key === '/join' || key === '/sign-in') return key;
+  if (!session.person) return '/';
+  return SCREENS[key] && key !== '/' ? key : '/today';
+}
+
+let rendering = 0;
+export async function render() {
+  const turn = ++rendering;
+  const key = screenFor(location.pathname);
+  if (key === '/today' && location.pathname !== '/today' && session.person) {
+    history.replaceState(null, '', '/today');
+  }
+  const module = await SCREENS[key]();
+  if (turn !== rendering) return;
+  const main = document.getElementById('main');
+  renderTabs(key);
+  document.querySelector('.skip').textContent = t('skip_to_content');
+  await module.show(main, { go, notify, session });
+  if (turn === rendering) {
+    document.title = `${main.querySelector('h1')?.textContent || 'Coach'} · Coach`;
+    main.focus({ preventScroll: true });
+  }
+}
+
+function renderTabs(current) {
+  const nav = document.getElementById('tabs');
+  nav.hidden = !session.person || !TABS.some(([path]) => path === current);
+  nav.setAttribute('aria-label', t('tabs'));
+  replace(nav, ...TABS.map(([path, label]) => h('a', {
+    href: path,
+    class: 'tab',
+    'aria-current': path === current ? 'page' : false,
+  }, t(label))));
+}
+
+async function showPending(entries, event) {
+  const status = document.getElementById('status');
+  status.textContent = entries.length ? t('waiting_to_sync', { n: entries.length }) : '';
+  if (event?.rejected) {
+    notify(t('rejected', { message: event.error.message }), 'error');
+  }
+}
+
+function offerUpdate(registration) {
+  const worker = registration.waiting;
+  if (!worker || !navigator.serviceWorker.controller) return;
+  if (document.getElementById('update')) return;
+  const banner = h('div', { id: 'update', class: 'banner', role: 'status' },
+    h('p', {}, t('update_available')),
+    h('button', { type: 'button', class: 'button', onclick: () => worker.postMessage({ type: 'skip-waiting' }) },
+      t('update_now')));
+  document.getElementById('banners').append(banner);
+}
+
+async function registerWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  const registration = await navigator.serviceWorker.register('/sw.js', { scope: '/' });
+  offerUpdate(registration);
+  registration.addEventListener('updatefound', () => {
+    const worker = registration.installing;
+    worker?.addEventListener('statechange', () => {
+      if (worker.state === 'installed') offerUpdate(registration);
+    });
+  });
+  let reloading = false;
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    // Only a worker the person asked for replaces a page that had one.
+    if (document.getElementById('update') && !reloading) {
+      reloading = true;
+      location.reload();
+    }
+  });
+}
+
+async function start() {
+  // Before any await: the browser may offer to install at any moment after load.
+  window.addEventListener('beforeinstallprompt', (event) => {
+    event.preventDefault();
+    session.installPrompt = event;
+    document.dispatchEvent(new Event('coach:installable'));
+  });
+  await useLanguage(guessLanguage());
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest('a[href^="/"]');
+    if (!link || link.hasAttribute('download') || event.metaKey || event.ctrlKey) return;
+    event.preventDefault();
+    go(link.getAttribute('href'));
+  });
+  window.addEventListener('popstate', () => render());
+  onOutboxChange(showPending);
+  // An invite or sign-in link is opened before anyone is signed in: no need to ask.
+  if (!/^\/(join|sign-in)\//.test(location.pathname)) await whoAmI();
+  await render();
+  showPending(await pending());
+  // After the first paint's work: the worker's precache must not compete with it.
+  const later = () => registerWorker().catch(() => undefined);
+  if (document.readyState === 'complete') setTimeout(later, 0);
+  else window.addEventListener('load', later, { once: true });
+  if (session.person) startReplaying();
+  document.documentElement.dataset.ready = 'true';
+}
+
+export function startOutbox() {
+  startReplaying();
+  return flush();
+}
+
+start().catch((error) => {
+  replace(document.getElementById('main'), h('p', { role: 'alert' }, String(error.message || error)));
+});

@@ -1,0 +1,259 @@
+// Today: the routine as cards, a big counter and "log set", timers, the reasons.
+import { api, ApiError, Offline } from '../api.js';
+import { h, replace } from '../dom.js';
+import { date, language, number, t } from '../i18n.js';
+import { onOutboxChange, pending, send } from '../outbox.js';
+import { countdown } from '../timer.js';
+
+const GET_READY = 3;
+let model = null;
+let cards = new Map();
+
+// Sets and cardio logged offline (still in the outbox) count as logged, marked waiting.
+async function withPending(today) {
+  const queued = await pending();
+  for (const item of today.exercises) {
+    const known = new Set(item.logged.map((s) => s.id));
+    for (const entry of queued) {
+      if (entry.kind === 'set' && entry.body.exercise === item.exercise.slug && !known.has(entry.body.id)) {
+        item.logged.push({ ...entry.body, waiting: true });
+      }
+    }
+  }
+  for (const cardio of today.cardio) {
+    const known = new Set(cardio.logged.map((c) => c.id));
+    for (const entry of queued) {
+      if (entry.kind === 'cardio' && entry.body.activity === cardio.activity && !known.has(entry.body.id)) {
+        cardio.logged.push({ ...entry.body, waiting: true });
+      }
+    }
+  }
+  return today;
+}
+
+function done(item) {
+  return item.logged.length >= (item.prescription.sets || 1);
+}
+
+function doseText(item) {
+  const p = item.prescription;
+  if (item.exercise.kind === 'hold') return t('hold_for', { n: p.hold_seconds ?? item.exercise.default_dose.seconds });
+  if (p.rule === 'one-set-to-failure') return t('reps_to_failure', { min: p.reps_min, max: p.reps_max });
+  return t('sets_of_reps', { sets: p.sets, min: p.reps_min, max: p.reps_max });
+}
+
+function loadChip(p) {
+  if (p.band) {
+    const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+    swatch.style.setProperty('--band', p.band.colour); // CSSOM: allowed by a strict CSP
+    return h('span', { class: 'chip' }, swatch, t('band_named', { name: p.band.name }));
+  }
+  if (p.load_kg) return h('span', { class: 'chip' }, t('kg', { n: p.load_kg }));
+  return null;
+}
+
+function cues(exercise) {
+  const c = exercise.cues || {};
+  const rows = ['start', 'movement', 'tempo', 'mistakes', 'feel']
+    .filter((k) => c[k])
+    .map((k) => [h('dt', {}, t(`cue_${k}`)), h('dd', {}, c[k])]);
+  return h('details', { class: 'cues' },
+    h('summary', {}, t('how_to')),
+    h('dl', {}, rows),
+    exercise.safety ? h('p', { class: 'safety' }, exercise.safety) : null);
+}
+
+function loggedList(item) {
+  if (!item.logged.length) return null;
+  return h('ol', { class: 'logged', 'aria-label': t('logged_sets') }, item.logged.map((s) => h('li', {},
+    s.hold_seconds != null ? t('seconds_short', { n: s.hold_seconds }) : t('reps_n', { n: s.reps ?? 0 }),
+    s.waiting ? h('span', { class: 'waiting' }, ` · ${t('waiting')}`) : null)));
+}
+
+function newSet(item, values) {
+  const p = item.prescription;
+  return {
+    id: crypto.randomUUID(),
+    exercise: item.exercise.slug,
+    performed_at: new Date().toISOString(),
+    band_level: p.band?.key ?? null,
+    load_kg: p.load_kg ?? null,
+    ...values,
+  };
+}
+
+async function logSet(item, values, ctx) {
+  const body = newSet(item, values);
+  item.logged.push({ ...body, waiting: true });
+  redraw(item, ctx, { focus: true, rest: !done(item) });
+  try {
+    const stored = await send('set', '/api/me/sets', body);
+    const row = item.logged.find((s) => s.id === body.id);
+    if (stored && row) row.waiting = false;
+  } catch (error) {
+    if (!(error instanceof Offline)) throw error;
+  }
+  refreshLogged(item);
+}
+
+function refreshLogged(item) {
+  const list = cards.get(item.exercise.slug)?.querySelector('.logged');
+  const fresh = loggedList(item);
+  if (list && fresh) list.replaceWith(fresh);
+}
+
+function counter(item, ctx) {
+  const p = item.prescription;
+  const last = item.logged.at(-1)?.reps;
+  let reps = last ?? p.target_reps ?? p.reps_max ?? p.reps_min ?? 10;
+  const id = `reps-${item.exercise.slug}`;
+  const output = h('output', { id, class: 'count', 'aria-live': 'polite' }, number(reps));
+  const set = (value) => {
+    reps = Math.max(0, Math.min(200, value));
+    output.textContent = number(reps);
+  };
+  return h('div', { class: 'log' },
+    h('p', { class: 'count-label', id: `${id}-label` }, t('reps')),
+    h('div', { class: 'counter', role: 'group', 'aria-labelledby': `${id}-label` },
+      h('button', { type: 'button', class: 'round', 'aria-label': t('fewer'), onclick: () => set(reps - 1) }, '−'),
+      output,
+      h('button', { type: 'button', class: 'round', 'aria-label': t('more'), onclick: () => set(reps + 1) }, '+')),
+    h('button', {
+      type: 'button',
+      class: 'button primary log-set',
+      onclick: () => logSet(item, { reps }, ctx),
+    }, t('log_set_n', { n: item.logged.length + 1, of: p.sets || 1 })));
+}
+
+function holdControls(item, ctx, slot) {
+  const seconds = item.prescription.hold_seconds ?? item.exercise.default_dose.seconds ?? 30;
+  return h('div', { class: 'log' }, h('button', {
+    type: 'button',
+    class: 'button primary log-set',
+    onclick: async () => {
+      const timer = countdown({ seconds, getReady: GET_READY, label: t('hold') });
+      replace(slot, timer.element);
+      timer.element.querySelector('button').focus();
+      const finished = await timer.done;
+      if (finished) await logSet(item, { hold_seconds: seconds }, ctx);
+      else redraw(item, ctx, { focus: true });
+    },
+  }, t('start_hold', { n: seconds })));
+}
+
+function rest(item, slot) {
+  const seconds = item.prescription.rest_seconds;
+  if (!seconds) return;
+  const timer = countdown({ seconds, label: t('rest') });
+  slot.prepend(timer.element);
+  timer.done.then(() => timer.element.remove());
+}
+
+function card(item, ctx) {
+  const e = item.exercise;
+  const p = item.prescription;
+  const headingId = `ex-${e.slug}`;
+  const slot = h('div', { class: 'slot' });
+  const change = p.change && (p.change.direction !== 0 || p.paused) ? p.change.reason : null;
+  const finished = done(item);
+  if (!finished && !model.paused) slot.append(e.kind === 'hold' ? holdControls(item, ctx, slot) : counter(item, ctx));
+  return h('article', { class: `card${finished ? ' is-done' : ''}`, 'aria-labelledby': headingId, id: `card-${e.slug}` },
+    h('img', { src: e.illustration_url, alt: e.illustration_alt, width: 240, height: 240, class: 'figure', decoding: 'async' }),
+    h('h2', { id: headingId }, e.name),
+    h('p', { class: 'dose' }, loadChip(p), h('span', {}, doseText(item))),
+    change ? h('p', { class: `change change-${p.change.direction > 0 ? 'up' : p.change.direction < 0 ? 'down' : 'same'}` }, change) : null,
+    p.preview ? h('p', { class: 'preview' }, p.preview) : null,
+    cues(e),
+    loggedList(item),
+    finished ? h('p', { class: 'done-mark' }, t('exercise_done')) : null,
+    slot);
+}
+
+function redraw(item, ctx, { focus = false, rest: resting = false } = {}) {
+  const old = cards.get(item.exercise.slug);
+  const fresh = card(item, ctx);
+  cards.set(item.exercise.slug, fresh);
+  old?.replaceWith(fresh);
+  if (resting) rest(item, fresh.querySelector('.slot'));
+  if (focus) (fresh.querySelector('.log-set') || fresh.querySelector('h2')).focus?.();
+  paintDone(ctx);
+}
+
+function paintDone() {
+  const banner = document.getElementById('day-done');
+  if (!banner || !model) return;
+  const all = model.exercises.length > 0 && model.exercises.every(done);
+  banner.hidden = !all;
+}
+
+function cardioCard(cardio) {
+  const logged = cardio.logged.length > 0;
+  const button = h('button', {
+    type: 'button',
+    class: 'button secondary',
+    onclick: async () => {
+      const body = {
+        id: crypto.randomUUID(),
+        performed_at: new Date().toISOString(),
+        activity: cardio.activity,
+        minutes: cardio.minutes,
+        intensity: cardio.intensity,
+      };
+      cardio.logged.push({ ...body, waiting: true });
+      element.replaceWith(cardioCard(cardio));
+      await send('cardio', '/api/me/cardio', body).catch(() => null);
+    },
+  }, t('log_cardio', { n: cardio.minutes }));
+  const element = h('article', { class: 'card cardio', 'aria-label': cardio.name },
+    h('h2', {}, cardio.name),
+    h('p', {}, t('cardio_dose', { n: cardio.minutes, intensity: t(`intensity_${cardio.intensity}`) })),
+    logged ? h('p', { class: 'done-mark' }, t('exercise_done')) : button);
+  return element;
+}
+
+export async function show(main, ctx) {
+  let today;
+  try {
+    today = await api('GET', `/api/me/today?lang=${language()}`);
+  } catch (error) {
+    if (error instanceof Offline) {
+      replace(main, h('h1', {}, t('today')), h('p', {}, t('offline_no_copy')));
+      return;
+    }
+    if (error instanceof ApiError && error.status === 401) return ctx.go('/', { replaceState: true });
+    throw error;
+  }
+  model = await withPending(today);
+  cards = new Map();
+  const list = model.exercises.map((item) => {
+    const c = card(item, ctx);
+    cards.set(item.exercise.slug, c);
+    return c;
+  });
+  replace(main,
+    h('h1', {}, t('today')),
+    h('p', { class: 'lede' }, date(model.date),
+      model.program ? ` · ${model.program.name}` : '',
+      model.week ? ` · ${t('week_n', { n: model.week })}` : ''),
+    model.offline_copy ? h('p', { class: 'note' }, t('offline_copy')) : null,
+    model.paused ? h('p', { class: 'note warn', role: 'alert' }, t('paused')) : null,
+    !model.training_day ? h('p', { class: 'note' }, t('rest_day')) : null,
+    h('div', { id: 'day-done', class: 'day-done', role: 'status', hidden: true },
+      h('p', { class: 'big' }, t('day_done')), h('a', { href: '/progress', class: 'button secondary' }, t('see_progress'))),
+    list,
+    model.cardio.map(cardioCard),
+    model.exercises.length === 0 ? h('p', {}, t('nothing_today')) : null);
+  paintDone();
+}
+
+// Keep "waiting" marks honest once the outbox sends an entry.
+onOutboxChange((entries, event) => {
+  if (!model || !event?.sent) return;
+  for (const item of model.exercises) {
+    const row = item.logged.find((s) => s.id === event.sent.id);
+    if (row) {
+      row.waiting = false;
+      refreshLogged(item);
+    }
+  }
+});

@@ -1,0 +1,130 @@
+"""Browser tests: the real app on a loopback port, driven by the system Chromium.
+
+Chromium comes from Debian (``/usr/bin/chromium``), never from ``playwright install``;
+axe-core comes from the npm registry into a cache folder outside the repository. When
+either is missing the tests are skipped, except under ``CI=true``, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from tests.conftest import IN_CI
+
+CHROMIUM = os.environ.get("COACH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+PHONE = {"width": 390, "height": 844}
+NPM_CACHE = Path(os.environ.get("COACH_NPM_CACHE", Path.home() / ".cache" / "coach-tests" / "npm"))
+
+
+def _missing(what: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{what}; under CI=true the browser tests must not be skipped")
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    try:
+        from playwright import sync_api
+    except ImportError:
+        _missing("playwright is not installed (pip install -e '.[test]')")
+    if not Path(CHROMIUM).exists():
+        _missing(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with sync_api.sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's axe.min.js, installed with npm into a cache folder on first use."""
+    script = NPM_CACHE / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            _missing("npm is missing, so axe-core cannot be installed")
+        NPM_CACHE.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                npm,
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--silent",
+                "--prefix",
+                str(NPM_CACHE),
+                "axe-core@4",
+            ],
+            check=True,
+            timeout=300,
+        )
+    return script.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def live_url(migrated_app: Flask) -> Iterator[str]:
+    """The app served by a real HTTP server in a thread (the browser needs sockets)."""
+    server = make_server("127.0.0.1", 0, migrated_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def phone(
+    playwright: Any, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[[], Any]]:
+    """A phone-sized Chromium with a persistent profile (incognito is never installable)."""
+    contexts: list[Any] = []
+
+    def open_phone() -> Any:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / f"profile-{len(contexts)}"),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            viewport=PHONE,
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            locale="da-DK",
+            timezone_id="Europe/Copenhagen",
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield open_phone
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def shots(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """Where this test's screenshots go (pytest's temporary output, not the repository)."""
+    folder = tmp_path_factory.getbasetemp() / "screenshots" / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -1,0 +1,66 @@
+"""How the app's pages and files are served: CSP, versions, caching, compression."""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from coach.web.routes import APP_POLICY
+
+
+def asset_urls(client: FlaskClient) -> list[str]:
+    shell = client.get("/").get_data(as_text=True)
+    return re.findall(r'(?:href|src)="(/static/v/[^"]+)"', shell)
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/today", "/checkin", "/progress", "/settings", "/join/abc", "/sign-in/abc"]
+)
+def test_every_screen_is_the_shell_under_a_strict_policy(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["Content-Security-Policy"] == APP_POLICY
+    assert "unsafe-inline" not in APP_POLICY and "unsafe-eval" not in APP_POLICY
+    assert response.headers["Cache-Control"] == "no-cache"
+    body = response.get_data(as_text=True)
+    assert "<script>" not in body and "style=" not in body and "<style" not in body
+
+
+def test_files_are_versioned_gzipped_and_cached_for_a_year(client: FlaskClient) -> None:
+    urls = asset_urls(client)
+    assert any(u.endswith("/js/app.js") for u in urls)
+    for url in urls:
+        plain = client.get(url)
+        zipped = client.get(url, headers={"Accept-Encoding": "gzip, br"})
+        assert plain.status_code == zipped.status_code == 200, url
+        assert "immutable" in zipped.headers["Cache-Control"]
+        if url.endswith((".js", ".css", ".webmanifest")):
+            assert zipped.headers["Content-Encoding"] == "gzip"
+            assert gzip.decompress(zipped.data) == plain.data
+            assert "Accept-Encoding" in zipped.headers["Vary"]
+        revalidated = client.get(
+            url, headers={"If-None-Match": zipped.headers["ETag"], "Accept-Encoding": "gzip"}
+        )
+        assert revalidated.status_code == 304
+
+
+def test_an_old_version_gets_the_current_file_uncached(client: FlaskClient) -> None:
+    response = client.get("/static/v/000000000000/js/app.js")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert client.get("/static/v/000000000000/js/nothing.js").status_code == 404
+    assert client.get("/static/v/000000000000/../coach/__init__.py").status_code == 404
+
+
+def test_the_worker_is_served_from_the_root_with_its_version(client: FlaskClient) -> None:
+    response = client.get("/sw.js")
+    assert response.headers["Service-Worker-Allowed"] == "/"
+    assert response.headers["Cache-Control"] == "no-cache"
+    source = response.get_data(as_text=True)
+    version = asset_urls(client)[0].split("/")[3]
+    assert f'const VERSION = "{version}"' in source
+    assert "{{" not in source
+    assert f"/static/v/{version}/js/app.js" in source
