@@ -43,7 +43,10 @@ def _missing(what: str) -> None:
     pytest.skip(what)
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an asyncio loop running in
+# this thread while it is open, and code under test elsewhere (the reminder worker)
+# starts loops of its own with asyncio.run().
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Any]:
     try:
         from playwright import sync_api

@@ -303,3 +303,27 @@ def test_a_sign_in_link_from_settings_signs_in_a_new_phone(
     new.get_by_role("link", name="Indstillinger", exact=True).click()
     new.get_by_text("Ditte").wait_for()
     assert len(rows(Person)) == 1
+
+
+def test_reminder_time_and_days_are_set_in_settings(
+    app: Flask, live_url: str, phone: Callable[[], Any]
+) -> None:
+    from coach.reminders.models import ReminderSettings
+
+    page = phone().new_page()
+    join(page, invite_link(live_url))
+    page.get_by_role("link", name="Indstillinger", exact=True).click()
+    section = page.locator("section", has=page.locator("h2", has_text="Daglig påmindelse"))
+    # The team's defaults show until the person chooses: 11:25 on weekdays.
+    wait_until(lambda: section.get_by_label("Tidspunkt").input_value() == "11:25")
+    assert section.get_by_label("Fredag").is_checked()
+    assert not section.get_by_label("Lørdag").is_checked()
+    section.get_by_label("Tidspunkt").fill("07:45")
+    section.get_by_label("Fredag").uncheck()
+    section.get_by_role("button", name="Gem").click()
+    section.get_by_text("Gemt.").wait_for()
+    wait_until(lambda: bool(rows(ReminderSettings)))
+    [settings] = rows(ReminderSettings)
+    assert settings.enabled is True
+    assert settings.at is not None and settings.at.strftime("%H:%M") == "07:45"
+    assert settings.days == ["mon", "tue", "wed", "thu"]

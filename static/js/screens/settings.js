@@ -175,7 +175,6 @@ export async function show(main, ctx) {
     h('h1', {}, t('settings')),
     h('p', { class: 'lede' }, ctx.session.person.display_name),
     preferences(ctx),
-    // The reminders feature adds its section here (see reminders.js).
     reminders,
     install(ctx),
     newPhone(),
