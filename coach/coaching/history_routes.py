@@ -15,6 +15,7 @@ from flask_smorest.pagination import PaginationParameters
 from coach.accounts.auth import caller, signed_in
 from coach.coaching import own_data, progress
 from coach.coaching.history_schemas import HistoryDaySchema, HistoryQuerySchema, ProgressSchema
+from coach.schemas import csv_download
 
 
 class _Blueprint(Blueprint):
@@ -72,18 +73,7 @@ def get_progress() -> tuple[dict[str, Any], dict[str, str]]:
 
 @blp.route("/me/export.csv")
 @signed_in()
-@blp.response(
-    200,
-    {"type": "string"},
-    content_type="text/csv",
-    description="The CSV file, as an attachment",
-    headers={
-        "Content-Disposition": {
-            "description": "attachment; filename=coach-data-YYYY-MM-DD.csv",
-            "schema": {"type": "string"},
-        }
-    },
-)
+@csv_download(blp, "coach-data-YYYY-MM-DD.csv")
 def export() -> Response:
     """Everything Coach stores about me, as one CSV file (UTF-8 with a byte-order mark).
 

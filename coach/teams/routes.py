@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from coach.accounts.auth import caller, signed_in
 from coach.domain.roles import Role
+from coach.schemas import csv_download
 from coach.teams import participation, report, service
 from coach.teams.models import Team, Workplace
 from coach.teams.participation_schemas import (
@@ -97,18 +98,7 @@ def workplace_participation(query: dict[str, Any]) -> tuple[dict[str, Any], Head
 
 @blp.route("/workplace/report.csv")
 @signed_in(Role.ADMIN)
-@blp.response(
-    200,
-    {"type": "string"},
-    content_type="text/csv",
-    description="The CSV file, as an attachment",
-    headers={
-        "Content-Disposition": {
-            "description": "attachment; filename=coach-report-YYYY-MM-DD.csv",
-            "schema": {"type": "string"},
-        }
-    },
-)
+@csv_download(blp, "coach-report-YYYY-MM-DD.csv")
 def report_csv() -> Response:
     """The project report as CSV (UTF-8 with a byte-order mark): `# participation`
     per team and week, then `# pain` per team, week and region, over the project's
