@@ -130,3 +130,32 @@ def signed_in_client(app: Flask, person: Person) -> ApiClient:
     client = app.test_client()
     client.set_cookie(COOKIE, token, domain="localhost")
     return ApiClient(client, csrf)
+
+
+def assert_error(response: TestResponse, code: int) -> dict[str, Any]:
+    """The API's one error format, with this status and a message."""
+    assert response.status_code == code, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    body = response.json
+    assert body["code"] == code
+    assert isinstance(body["message"], str) and body["message"]
+    return body  # type: ignore[no-any-return]
+
+
+def session_cookie(response: TestResponse) -> str | None:
+    """The response's Set-Cookie header for the session, if it sets one (at most one)."""
+    headers = [h for h in response.headers.getlist("Set-Cookie") if h.startswith(f"{COOKIE}=")]
+    assert len(headers) <= 1, headers
+    return headers[0] if headers else None
+
+
+def cookie_value(header: str) -> str:
+    return header.split(";", 1)[0].split("=", 1)[1]
+
+
+def cookie_attributes(header: str) -> dict[str, str]:
+    attributes = {}
+    for part in header.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        attributes[key.lower()] = value
+    return attributes

@@ -21,7 +21,17 @@ from coach.database import utcnow
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.teams.models import Workplace
-from tests.factories import PASSWORD, ApiClient, make_person, make_workplace, signed_in_client
+from tests.factories import (
+    PASSWORD,
+    ApiClient,
+    assert_error,
+    cookie_attributes,
+    cookie_value,
+    make_person,
+    make_workplace,
+    session_cookie,
+    signed_in_client,
+)
 
 DAY = 24 * 60 * 60
 
@@ -36,33 +46,6 @@ def count(model: type[Any], *where: Any) -> int:
 def fresh(obj: Any) -> Any:
     db.session.expire_all()
     return db.session.get(type(obj), obj.id)
-
-
-def assert_error(response: TestResponse, code: int) -> dict[str, Any]:
-    assert response.status_code == code, response.get_data(as_text=True)
-    assert response.mimetype == "application/json"
-    body = response.json
-    assert body["code"] == code
-    assert isinstance(body["message"], str) and body["message"]
-    return body
-
-
-def session_cookie(response: TestResponse) -> str | None:
-    headers = [h for h in response.headers.getlist("Set-Cookie") if h.startswith(f"{COOKIE}=")]
-    assert len(headers) <= 1, headers
-    return headers[0] if headers else None
-
-
-def cookie_value(header: str) -> str:
-    return header.split(";", 1)[0].split("=", 1)[1]
-
-
-def cookie_attributes(header: str) -> dict[str, str]:
-    attributes = {}
-    for part in header.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        attributes[key.lower()] = value
-    return attributes
 
 
 def assert_cookie_cleared(response: TestResponse) -> None:

@@ -23,10 +23,14 @@ from coach.extensions import db
 from coach.teams.models import Team, Workplace
 from tests.factories import (
     ApiClient,
+    assert_error,
+    cookie_attributes,
+    cookie_value,
     make_invite,
     make_person,
     make_team,
     make_workplace,
+    session_cookie,
     signed_in_client,
 )
 
@@ -47,34 +51,6 @@ def when(text: str) -> datetime:
     value = datetime.fromisoformat(text)
     assert value.tzinfo is not None, text
     return value
-
-
-def assert_error(response: TestResponse, code: int) -> dict[str, Any]:
-    assert response.status_code == code, response.get_data(as_text=True)
-    assert response.mimetype == "application/json"
-    body = response.json
-    assert body["code"] == code
-    assert isinstance(body["message"], str) and body["message"]
-    return body
-
-
-def session_cookie(response: TestResponse) -> str | None:
-    for header in response.headers.getlist("Set-Cookie"):
-        if header.startswith(f"{COOKIE}="):
-            return header
-    return None
-
-
-def cookie_value(header: str) -> str:
-    return header.split(";", 1)[0].split("=", 1)[1]
-
-
-def cookie_attributes(header: str) -> dict[str, str]:
-    attributes = {}
-    for part in header.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        attributes[key.lower()] = value
-    return attributes
 
 
 def token_of(url: str) -> str:

@@ -13,7 +13,14 @@ from werkzeug.test import TestResponse
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.teams.models import Team, Workplace
-from tests.factories import ApiClient, make_person, make_team, make_workplace, signed_in_client
+from tests.factories import (
+    ApiClient,
+    assert_error,
+    make_person,
+    make_team,
+    make_workplace,
+    signed_in_client,
+)
 
 WORKDAYS = ["mon", "tue", "wed", "thu", "fri"]
 BANDS = ["tan", "yellow", "red", "green", "blue", "black", "silver", "gold"]
@@ -31,13 +38,6 @@ def fresh(obj: Any) -> Any:
 def team_row(team: Team) -> tuple[Any, ...]:
     row = fresh(team)
     return (row.workplace_id, row.name, row.program, row.reminder_time, list(row.workdays))
-
-
-def assert_error(response: TestResponse, code: int) -> dict[str, Any]:
-    assert response.status_code == code, response.get_data(as_text=True)
-    assert response.mimetype == "application/json"
-    assert response.json["code"] == code
-    return response.json
 
 
 def assert_422(response: TestResponse, field: str) -> None:
