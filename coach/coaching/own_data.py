@@ -60,6 +60,13 @@ CARDIO_COLUMNS = ("id", "date", "performed_at", "activity", "minutes", "intensit
 CHECK_IN_COLUMNS = ("day", *PAIN_COLUMNS.values(), "soreness", *RED_FLAGS)
 
 
+def _owned(model: Any, person: Person, *order_by: Any) -> Any:
+    """The person's own rows of ``model``, in the order given."""
+    return db.session.scalars(
+        sa.select(model).where(model.person_id == person.id).order_by(*order_by)
+    )
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -129,11 +136,7 @@ def export_csv(person: Person) -> str:
         ],
         first=True,
     )
-    sets = db.session.scalars(
-        sa.select(WorkoutSet)
-        .where(WorkoutSet.person_id == person.id)
-        .order_by(WorkoutSet.performed_at, WorkoutSet.id)
-    )
+    sets = _owned(WorkoutSet, person, WorkoutSet.performed_at, WorkoutSet.id)
     _section(
         writer,
         "sets",
@@ -156,11 +159,7 @@ def export_csv(person: Person) -> str:
         ),
         first=False,
     )
-    cardio = db.session.scalars(
-        sa.select(CardioSession)
-        .where(CardioSession.person_id == person.id)
-        .order_by(CardioSession.performed_at, CardioSession.id)
-    )
+    cardio = _owned(CardioSession, person, CardioSession.performed_at, CardioSession.id)
     _section(
         writer,
         "cardio",
@@ -168,9 +167,7 @@ def export_csv(person: Person) -> str:
         ((c.id, c.local_date, c.performed_at, c.activity, c.minutes, c.intensity) for c in cardio),
         first=False,
     )
-    check_ins = db.session.scalars(
-        sa.select(CheckIn).where(CheckIn.person_id == person.id).order_by(CheckIn.day)
-    )
+    check_ins = _owned(CheckIn, person, CheckIn.day)
     _section(
         writer,
         "check-ins",
@@ -178,11 +175,7 @@ def export_csv(person: Person) -> str:
         ([getattr(c, column) for column in CHECK_IN_COLUMNS] for c in check_ins),
         first=False,
     )
-    overrides = db.session.scalars(
-        sa.select(LoadOverride)
-        .where(LoadOverride.person_id == person.id)
-        .order_by(LoadOverride.exercise)
-    )
+    overrides = _owned(LoadOverride, person, LoadOverride.exercise)
     _section(
         writer,
         "overrides",
@@ -190,11 +183,7 @@ def export_csv(person: Person) -> str:
         ((o.exercise, o.day, o.band_level, o.load_kg) for o in overrides),
         first=False,
     )
-    swaps = db.session.scalars(
-        sa.select(ExerciseSwap)
-        .where(ExerciseSwap.person_id == person.id)
-        .order_by(ExerciseSwap.exercise)
-    )
+    swaps = _owned(ExerciseSwap, person, ExerciseSwap.exercise)
     _section(
         writer,
         "swaps",
@@ -229,11 +218,7 @@ def _reminder_sections(writer: Any, person: Person) -> None:
         ),
         first=False,
     )
-    devices = db.session.scalars(
-        sa.select(PushSubscription)
-        .where(PushSubscription.person_id == person.id)
-        .order_by(PushSubscription.id)
-    )
+    devices = _owned(PushSubscription, person, PushSubscription.id)
     _section(
         writer,
         "push devices",
@@ -241,11 +226,7 @@ def _reminder_sections(writer: Any, person: Person) -> None:
         ((d.endpoint, d.created_at, d.last_delivered_at, d.failing_since) for d in devices),
         first=False,
     )
-    attempts = db.session.scalars(
-        sa.select(DeliveryAttempt)
-        .where(DeliveryAttempt.person_id == person.id)
-        .order_by(DeliveryAttempt.attempted_at, DeliveryAttempt.id)
-    )
+    attempts = _owned(DeliveryAttempt, person, DeliveryAttempt.attempted_at, DeliveryAttempt.id)
     _section(
         writer,
         "reminder deliveries",
