@@ -70,11 +70,17 @@ def program_day(person: Person, today: date) -> ProgramDay | None:
 
 # -- the statements ---------------------------------------------------------------------
 
-_SWAPS = sa.text("SELECT exercise, replacement FROM exercise_swaps WHERE person_id = :person")
-_BAND_LEVELS = sa.text(
-    "SELECT key, colour_name_da, colour_name_en, display_colour FROM band_levels"
-    " WHERE band_set_id = :band_set ORDER BY position"
-)
+# The person's choices and their workplace's bands, three small reads in one round trip:
+# each row says which it is (swap, override or band) in its first column.
+_CHOICES_AND_BANDS = sa.text(
+    "SELECT 'swap' AS kind, exercise AS a, replacement AS b, NULL AS c, NULL AS d,"
+    " NULL AS day, NULL AS load_kg, 0 AS position FROM exercise_swaps WHERE person_id = :person"
+    " UNION ALL SELECT 'override', exercise, band_level, NULL, NULL, day, load_kg, 0"
+    " FROM load_overrides WHERE person_id = :person"
+    " UNION ALL SELECT 'band', key, colour_name_da, colour_name_en, display_colour, NULL, NULL,"
+    " position FROM band_levels WHERE band_set_id = :band_set"
+    " ORDER BY position"
+).columns(day=sa.Date(), load_kg=sa.Float())
 _CHECK_INS = (
     sa.text(
         "SELECT day, {pain}, soreness, {flags} FROM check_ins"
@@ -85,9 +91,6 @@ _CHECK_INS = (
     .bindparams(sa.bindparam("since", type_=sa.Date()), sa.bindparam("today", type_=sa.Date()))
     .columns(day=sa.Date())
 )
-_OVERRIDES = sa.text(
-    "SELECT exercise, day, band_level, load_kg FROM load_overrides WHERE person_id = :person"
-).columns(day=sa.Date(), load_kg=sa.Float())
 _CARDIO_TODAY = (
     sa.text(
         "SELECT id, activity, minutes, intensity, performed_at, local_date, created_at"
@@ -135,14 +138,6 @@ def _sets_statement(count: int) -> sa.TextClause:
 # -- reading ---------------------------------------------------------------------------
 
 
-def _band_levels(person: Person) -> tuple[progression.BandLevelView, ...]:
-    rows = db.session.connection().execute(_BAND_LEVELS, {"band_set": person.workplace.band_set_id})
-    return tuple(
-        progression.BandLevelView(key=key, name=Text(da, en), colour=colour)
-        for key, da, en, colour in rows
-    )
-
-
 def load_scale(
     levels: tuple[progression.BandLevelView, ...], exercise: Exercise
 ) -> progression.LoadScale:
@@ -170,16 +165,16 @@ def recent_check_ins(person: Person, today: date) -> list[progression.CheckIn]:
     return found
 
 
-def _position(keys: list[str], band_level: str | None) -> int | None:
-    return keys.index(band_level) if band_level in keys else None
+def _position(positions: dict[str, int], band_level: str | None) -> int | None:
+    return positions.get(band_level) if band_level is not None else None
 
 
-def logged_set(row: Any, keys: list[str]) -> progression.LoggedSet:
+def logged_set(row: Any, positions: dict[str, int]) -> progression.LoggedSet:
     return progression.LoggedSet(
         day=row.local_date,
         reps=row.reps,
         hold_seconds=row.hold_seconds,
-        band_position=_position(keys, row.band_level),
+        band_position=_position(positions, row.band_level),
         load_kg=row.load_kg,
         reps_in_reserve=row.reps_in_reserve,
         pain=row.pain,
@@ -227,13 +222,24 @@ def today_for(person: Person, language: str | None = None) -> dict[str, Any]:
     assert team is not None
     catalogue = current_catalogue()
     connection = db.session.connection()
-    swaps = {
-        row.exercise: row.replacement for row in connection.execute(_SWAPS, {"person": person.id})
-    }
+    swaps: dict[str, str] = {}
+    override_rows = []
+    band_levels = []
+    for row in connection.execute(
+        _CHOICES_AND_BANDS, {"person": person.id, "band_set": person.workplace.band_set_id}
+    ):
+        if row.kind == "swap":
+            swaps[row.a] = row.b
+        elif row.kind == "override":
+            override_rows.append(row)
+        else:
+            band_levels.append(
+                progression.BandLevelView(key=row.a, name=Text(row.b, row.c), colour=row.d)
+            )
+    levels = tuple(band_levels)
+    positions = {level.key: i for i, level in enumerate(levels)}
     items = [item for item in plan.items if item.exercise is not None]
     slugs = [swaps.get(item.exercise, item.exercise) for item in items]  # type: ignore[arg-type]
-    levels = _band_levels(person)
-    keys = [level.key for level in levels]
     history: dict[str, list[progression.LoggedSet]] = defaultdict(list)
     logged_today: dict[str, list[Any]] = defaultdict(list)
     if slugs:
@@ -243,13 +249,13 @@ def today_for(person: Person, language: str | None = None) -> dict[str, Any]:
             if row.local_date == today:
                 logged_today[row.exercise].append(row)
             else:
-                history[row.exercise].append(logged_set(row, keys))
+                history[row.exercise].append(logged_set(row, positions))
     check_ins = recent_check_ins(person, today)
     overrides = {
-        row.exercise: progression.Override(
-            day=row.day, band_position=_position(keys, row.band_level), load_kg=row.load_kg
+        row.a: progression.Override(
+            day=row.day, band_position=_position(positions, row.b), load_kg=row.load_kg
         )
-        for row in connection.execute(_OVERRIDES, {"person": person.id})
+        for row in override_rows
     }
 
     exercises = []
