@@ -67,7 +67,7 @@ function testOutcome(result) {
 
 function notificationsCard(view, refresh) {
   const status = h('p', { class: 'hint', role: 'status', id: 'push-status' });
-  const body = h('div', { class: 'stack' });
+  const body = h('div', { class: 'push' });
   const card = h('section', { class: 'card', 'aria-labelledby': 's-push' },
     h('h2', { id: 's-push' }, t('push_title')), body, status);
 
