@@ -116,13 +116,11 @@ self.addEventListener('sync', (event) => {
 // payload still shows a plain reminder rather than nothing.
 const ICON = PRECACHE.find((file) => file.endsWith('/icons/icon-192.png'));
 const BADGE = PRECACHE.find((file) => file.endsWith('/icons/badge-96.png'));
-const FALLBACK = {
-  title: 'Coach',
-  body: '',
-  url: '/today',
-  tag: 'coach-daily-reminder',
-  actions: [],
-};
+// A push without a readable payload: a plain reminder in the phone's language.
+const FALLBACK = self.navigator.language?.startsWith('en')
+  ? { title: 'Coach', body: "Time for today's training.", lang: 'en' }
+  : { title: 'Coach', body: 'Tid til dagens træning.', lang: 'da' };
+Object.assign(FALLBACK, { url: '/today', tag: 'coach-daily-reminder', actions: [] });
 
 function reminderFrom(data) {
   let payload = null;
@@ -141,7 +139,7 @@ function reminderFrom(data) {
     body: text(payload.body, FALLBACK.body),
     url: appPath(payload.url),
     tag: text(payload.tag, FALLBACK.tag),
-    lang: text(payload.lang, undefined),
+    lang: text(payload.lang, FALLBACK.lang),
     actions,
   };
 }

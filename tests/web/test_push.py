@@ -170,6 +170,7 @@ def test_a_push_shows_the_reminder_and_a_tap_opens_today_or_snoozes(
         [plain] = notifications(page)
         assert plain["title"] == "Coach" and plain["body"] == "Tid til dagens træning."
         assert plain["actions"] == [] and plain["data"] == {"url": "/today"}
+        assert plain["lang"] == "da"
 
     # A tap on the notification itself brings the open window to today.
     deliver(page, cdp, live_url, registration, payload("en").decode())
