@@ -38,7 +38,7 @@ from schemathesis.checks import (
 from coach.accounts.auth import COOKIE, CSRF_HEADER, hash_token, new_token
 from coach.accounts.models import DeviceSession, Person, SignInLink
 from coach.catalogue.service import current_catalogue
-from coach.coaching.logging import local_date
+from coach.coaching.journal import local_date
 from coach.coaching.models import CardioSession, WorkoutSet
 from coach.database import utcnow
 from coach.domain.roles import Role

@@ -30,7 +30,7 @@ from coach.accounts.auth import COOKIE, CSRF_HEADER, hash_token, new_token
 from coach.accounts.models import DeviceSession, Invite, Person, SignInLink
 from coach.catalogue.models import ExerciseSwap
 from coach.catalogue.service import current_catalogue
-from coach.coaching.logging import local_date
+from coach.coaching.journal import local_date
 from coach.coaching.models import CardioSession, CheckIn, LoadOverride, WorkoutSet
 from coach.database import utcnow
 from coach.domain.roles import Role

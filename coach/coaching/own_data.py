@@ -34,7 +34,7 @@ from werkzeug.exceptions import Conflict
 from coach.accounts.auth import sign_out
 from coach.accounts.models import Person
 from coach.catalogue.models import ExerciseSwap
-from coach.coaching.logging import PAIN_COLUMNS, RED_FLAGS, local_today
+from coach.coaching.journal import PAIN_COLUMNS, RED_FLAGS, local_today
 from coach.coaching.models import CardioSession, CheckIn, LoadOverride, WorkoutSet
 from coach.coaching.progress import exercise_name
 from coach.coaching.team_totals import fold_into_team_totals

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from coach.accounts.auth import caller, signed_in
 from coach.catalogue.schemas import LanguageQuerySchema
-from coach.coaching import logging as log
+from coach.coaching import journal
 from coach.coaching.models import CardioSession, LoadOverride, WorkoutSet
 from coach.coaching.schemas import (
     CheckInResultSchema,
@@ -49,7 +49,7 @@ def get_today(query: dict[str, Any]) -> Response:
 @blp.alt_response(200, schema=SetSchema, description="Already stored under this id (a replay)")
 def post_set(values: dict[str, Any]) -> tuple[WorkoutSet, int]:
     """Log a set under the phone's own UUID. Sending it again is safe."""
-    return _created_or_replayed(*log.log_set(caller(), values))
+    return _created_or_replayed(*journal.log_set(caller(), values))
 
 
 @blp.route("/me/sets/<uuid:set_id>")
@@ -59,13 +59,13 @@ class SetView(MethodView):
     @blp.response(200, SetSchema)
     def patch(self, changes: dict[str, Any], set_id: uuid.UUID) -> WorkoutSet:
         """Correct a logged set."""
-        return log.correct_set(caller(), set_id, changes)
+        return journal.correct_set(caller(), set_id, changes)
 
     @signed_in()
     @blp.response(204)
     def delete(self, set_id: uuid.UUID) -> None:
         """Undo a logged set."""
-        log.delete_set(caller(), set_id)
+        journal.delete_set(caller(), set_id)
 
 
 @blp.route("/me/cardio", methods=["POST"])
@@ -75,7 +75,7 @@ class SetView(MethodView):
 @blp.alt_response(200, schema=LoggedCardioSchema, description="Already stored under this id")
 def post_cardio(values: dict[str, Any]) -> tuple[CardioSession, int]:
     """Log running, cycling or rowing under the phone's own UUID."""
-    return _created_or_replayed(*log.log_cardio(caller(), values))
+    return _created_or_replayed(*journal.log_cardio(caller(), values))
 
 
 @blp.route("/me/cardio/<uuid:cardio_id>", methods=["DELETE"])
@@ -83,7 +83,7 @@ def post_cardio(values: dict[str, Any]) -> tuple[CardioSession, int]:
 @blp.response(204)
 def delete_cardio(cardio_id: uuid.UUID) -> None:
     """Undo a logged cardio session."""
-    log.delete_cardio(caller(), cardio_id)
+    journal.delete_cardio(caller(), cardio_id)
 
 
 @blp.route("/me/checkins", methods=["POST"])
@@ -95,8 +95,8 @@ def post_check_in(values: dict[str, Any]) -> tuple[dict[str, Any], int]:
     """How I feel today: pain per region, soreness and the red-flag questions. A red
     flag pauses progression; the answer says what to do."""
     person = caller()
-    row, created = log.record_check_in(person, values)
-    view = log.check_in_view(row)
+    row, created = journal.record_check_in(person, values)
+    view = journal.check_in_view(row)
     view["advice"] = check_in_advice(view, person.language)
     return view, 201 if created else 200
 
@@ -107,7 +107,7 @@ def post_check_in(values: dict[str, Any]) -> tuple[dict[str, Any], int]:
 @blp.response(201, OverrideSchema)
 def post_override(values: dict[str, Any]) -> LoadOverride:
     """Choose my own band or weight for the next session of an exercise (once)."""
-    return log.set_override(caller(), values)
+    return journal.set_override(caller(), values)
 
 
 def check_in_advice(view: dict[str, Any], language: str) -> list[dict[str, str]]:

@@ -22,7 +22,7 @@ from flask import current_app
 from coach.accounts.models import Person
 from coach.catalogue.schemas import ExerciseSchema
 from coach.catalogue.service import current_catalogue, exercise_in
-from coach.coaching.logging import PAIN_COLUMNS, RED_FLAGS, local_date, local_today
+from coach.coaching.journal import PAIN_COLUMNS, RED_FLAGS, local_date, local_today
 from coach.coaching.schemas import LoggedCardioSchema, SetSchema
 from coach.database import UTCDateTime
 from coach.domain import progression

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from coach.accounts.models import Person
 from coach.catalogue.service import current_catalogue
-from coach.coaching.logging import PAIN_COLUMNS
+from coach.coaching.journal import PAIN_COLUMNS
 from coach.coaching.models import CheckIn, WorkoutSet
 from coach.coaching.team_totals import TeamWeekTotal
 from coach.coaching.weeks import iso_week_start

@@ -33,7 +33,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     clock = Clock()
-    monkeypatch.setattr("coach.coaching.logging.utcnow", lambda: clock.now)
+    monkeypatch.setattr("coach.coaching.journal.utcnow", lambda: clock.now)
     return clock
 
 
