@@ -235,7 +235,8 @@ export default {
   phase_start: 'Programuge {week}, {when}',
   with_instructor: 'med instruktøren',
   without_instructor: 'uden instruktøren',
-  plan_warnings: ({ n }) => (n === 1 ? '1 uge med nye øvelser uden instruktør:' : '{n} uger med nye øvelser uden instruktør:'),
+  plan_warnings: ({ n }) => (n === 1 ? '1 uge med nye øvelser uden instruktør (markeret ! ovenfor).' : '{n} uger med nye øvelser uden instruktør (markeret ! ovenfor).'),
+  plan_warnings_details: 'Advarslerne i fuld længde',
   make_plan: 'Lav planen',
   edit_plan: 'Ret planen',
   project_starts: 'Projektet starter',
@@ -256,4 +257,5 @@ export default {
   week_n_short: 'Uge {n}',
   weeks_n_to_m: 'Uge {n}–{m}',
   week_shown_as: 'Uge {n}, fra mandag {date}',
+  plan_now: 'Planen, som den er nu',
 };

@@ -235,7 +235,8 @@ export default {
   phase_start: 'Program week {week}, {when}',
   with_instructor: 'with the instructor',
   without_instructor: 'without the instructor',
-  plan_warnings: ({ n }) => (n === 1 ? '1 week with new exercises and no instructor:' : '{n} weeks with new exercises and no instructor:'),
+  plan_warnings: ({ n }) => (n === 1 ? '1 week with new exercises and no instructor (marked ! above).' : '{n} weeks with new exercises and no instructor (marked ! above).'),
+  plan_warnings_details: 'The warnings in full',
   make_plan: 'Make the plan',
   edit_plan: 'Change the plan',
   project_starts: 'Project starts',
@@ -256,4 +257,5 @@ export default {
   week_n_short: 'Week {n}',
   weeks_n_to_m: 'Weeks {n}–{m}',
   week_shown_as: 'Week {n}, from Monday {date}',
+  plan_now: 'The plan as it stands',
 };

@@ -166,7 +166,7 @@ def test_a_lead_invites_with_a_qr_code_and_the_link_joins_the_team(
 
 
 def test_a_lead_changes_the_program_and_reminder_time(
-    app: Flask, live_url: str, phone: Callable[[], Any], axe_source: str
+    app: Flask, live_url: str, phone: Callable[[], Any], axe_source: str, shots: Path
 ) -> None:
     team, lead, _anna = team_with_history()
     page = signed_in_page(phone(), live_url, lead)
@@ -178,9 +178,10 @@ def test_a_lead_changes_the_program_and_reminder_time(
     page.get_by_label("Tidspunkt for påmindelsen").fill("")
     page.get_by_role("button", name="Gem").click()
     error = page.locator("#err-team-time")
-    error.wait_for()
-    assert error.inner_text().strip()
+    error.get_by_text("is not a time of day").wait_for()
+    assert error.inner_text().strip() == "'' is not a time of day as HH:MM (00:00-23:59)"
     assert page.get_by_label("Tidspunkt for påmindelsen").get_attribute("aria-invalid") == "true"
+    page.screenshot(path=shots / "settings-error.png", full_page=True)
     assert axe_violations(page, axe_source) == []
 
     page.get_by_label("Program", exact=True).select_option("physical-work-2x30")
@@ -235,6 +236,11 @@ def test_an_admin_edits_the_plan_and_a_plan_past_a_limit_names_it(
     page.get_by_role("button", name="Gem planen").click()
     page.get_by_text("15 uger planlagt, 0 tilbage").wait_for()
     assert error.inner_text() == ""
+    # The team's weeks with new exercises after the last visit are warned about.
+    team_part = page.locator("section", has=page.locator("h3", has_text="Pakkeriet"))
+    team_part.get_by_text(re.compile(r"^\d+ uger med nye øvelser uden instruktør")).wait_for()
+    assert team_part.locator(".phase-list .at-visit").count() >= 1
+    page.screenshot(path=shots / "plan-saved.png", full_page=True)
     [plan] = rows(InstructionPlan)
     assert sorted(w.week_start for w in plan.weeks) == [
         start + timedelta(weeks=i) for i in range(15)

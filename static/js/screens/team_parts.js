@@ -86,11 +86,9 @@ export function showFieldErrors(slots, error, intro = {}) {
       continue;
     }
     target.field?.setAttribute('aria-invalid', 'true');
-    target.slot.append(
-      intro[name] ? h('p', {}, intro[name]) : null,
-      // The API answers in English; say so, so screen readers read it right.
-      ...list.map((message) => h('p', { lang: 'en' }, message)),
-    );
+    if (intro[name]) target.slot.append(h('p', {}, intro[name]));
+    // The API answers in English; say so, so screen readers read it right.
+    target.slot.append(...list.map((message) => h('p', { lang: 'en' }, message)));
   }
   if (!Object.keys(fields).length && error) left.push(error.message);
   return left;

@@ -29,14 +29,16 @@ function teamPart(teamPlan) {
       teamPlan.phase_starts.map((s) => h('li', { class: s.at_visit ? 'at-visit' : 'alone' },
         t('phase_start', { week: s.program_week, when: weekLabel(s.week_start) }), ' — ',
         s.at_visit ? t('with_instructor') : t('without_instructor')))) : null,
+    // The list above marks each such week; the API's own wording is one tap away.
     teamPlan.warnings.length ? h('div', { class: 'note warn' },
       h('p', {}, h('strong', {}, t('plan_warnings', { n: teamPlan.warnings.length }))),
-      h('ul', {}, teamPlan.warnings.map((w) => h('li', { lang: 'en' }, w)))) : null);
+      h('details', {}, h('summary', {}, t('plan_warnings_details')),
+        h('ul', {}, teamPlan.warnings.map((w) => h('li', { lang: 'en' }, w))))) : null);
 }
 
 function planView(plan) {
-  if (!plan) return section('plan-view', t('plan'), h('p', {}, t('no_plan')));
-  return section('plan-view', t('plan'),
+  if (!plan) return section('plan-view', t('plan_now'), h('p', {}, t('no_plan')));
+  return section('plan-view', t('plan_now'),
     h('dl', { class: 'facts' },
       h('dt', {}, t('project_period')),
       h('dd', {}, `${date(plan.starts_on, LONG)} – ${date(plan.ends_on, LONG)}`),
