@@ -107,7 +107,7 @@ def test_a_lead_sees_the_chart_and_names_only_those_who_share(
 
 
 def test_a_member_has_no_team_tab_and_is_told_the_screen_is_not_for_them(
-    app: Flask, live_url: str, phone: Callable[[], Any]
+    app: Flask, live_url: str, phone: Callable[[], Any], axe_source: str
 ) -> None:
     team, _lead, anna = team_with_history()
     page = signed_in_page(phone(), live_url, anna)
@@ -120,6 +120,7 @@ def test_a_member_has_no_team_tab_and_is_told_the_screen_is_not_for_them(
         page.goto(live_url + path)
         page.get_by_text("Denne skærm er for holdledere").wait_for()
         assert "Anna Shares" not in page.locator("main").inner_text()
+    assert axe_violations(page, axe_source) == []
     status = page.evaluate(f"fetch('/api/teams/{team.id}/participation').then(r => r.status)")
     assert status == 403
     assert page.errors == []

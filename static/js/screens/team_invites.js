@@ -37,7 +37,7 @@ function createdCard(invite) {
   const copied = h('p', { class: 'hint', role: 'status' });
   const src = qrImageUrl(invite.qr_svg);
   return h('div', { class: 'invite-made' },
-    h('h3', {}, t('invite_ready', { role: roleName(invite.role) })),
+    h('h3', { tabindex: -1 }, t('invite_ready', { role: roleName(invite.role) })),
     src ? h('img', { class: 'qr', src, alt: t('qr_alt'), width: 220, height: 220 }) : null,
     h('label', { for: 'invite-url' }, t('invite_link')),
     link,
@@ -77,7 +77,7 @@ export async function show(main, ctx) {
   const { team, session } = ctx;
   const listSlot = h('div');
   const listNote = h('p', { role: 'status', class: 'hint' });
-  const result = h('div', { role: 'status' });
+  const result = h('div');
   const general = h('p', { role: 'alert', class: 'error' });
 
   async function refresh() {
@@ -119,7 +119,7 @@ export async function show(main, ctx) {
         });
         replace(result, createdCard(invite));
         await refresh();
-        result.querySelector('h3')?.scrollIntoView({ block: 'start' });
+        result.querySelector('h3')?.focus(); // where the link and code now are
       } catch (error) {
         general.textContent = showFieldErrors(slots, error).join(' ');
       }
@@ -134,7 +134,7 @@ export async function show(main, ctx) {
   replace(main,
     h('h1', {}, t('invite_members')),
     h('p', { class: 'lede' }, team.name),
-    teamNav(team, `/team/${team.id}/invites`, session.person),
+    teamNav(team, `/team/${team.id}/invites`, session.person, ctx.teams),
     section('i-new', t('new_invite'), h('p', { class: 'hint' }, t('invite_intro')), form, result),
     h('section', { class: 'card', 'aria-labelledby': 'invite-list-heading' },
       h('h2', { id: 'invite-list-heading', tabindex: -1 }, t('open_invites')),

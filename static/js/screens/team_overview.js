@@ -125,21 +125,12 @@ function painSection(pain) {
     }));
 }
 
-function teamChooser(teams, current, go) {
-  if (teams.length < 2) return null;
-  return h('div', { class: 'field' },
-    h('label', { for: 'team-choice' }, t('choose_team')),
-    h('select', { id: 'team-choice', onchange: (event) => go(`/team/${event.target.value}`) },
-      teams.map((team) => h('option', { value: team.id, selected: team.id === current.id }, team.name))));
-}
-
 async function teamOverview(main, ctx) {
   const { team, teams, session } = ctx;
   const data = await api('GET', `/api/teams/${team.id}/participation?weeks=${WEEKS}`);
   replace(main,
     h('h1', {}, team.name),
-    teamChooser(teams, team, ctx.go),
-    teamNav(team, `/team/${team.id}`, session.person),
+    teamNav(team, `/team/${team.id}`, session.person, teams),
     participationSection('t-participation', t('participation_weeks', { n: data.weeks.length }), data.weeks),
     membersSection(data),
     painSection(data.pain));

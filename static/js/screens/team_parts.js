@@ -46,15 +46,16 @@ export function mondayOf(isoDate) {
   return d.toISOString().slice(0, 10);
 }
 
-// Links between the screens of one team; the current one is marked.
-export function teamNav(team, current, person) {
+// Links between the screens of one team; the current one is marked. Whoever runs
+// several teams (an admin, or a lead of more than one) also gets the list of them.
+export function teamNav(team, current, person, teams = []) {
   const links = [
     [`/team/${team.id}`, t('team_overview')],
     [`/team/${team.id}/invites`, t('invite_members')],
     [`/team/${team.id}/settings`, t('team_settings')],
     ['/team/plan', t('plan')],
   ];
-  if (isAdmin(person)) links.unshift(['/team', t('all_teams')]);
+  if (isAdmin(person) || teams.length > 1) links.unshift(['/team', t('all_teams')]);
   return h('nav', { class: 'subnav', 'aria-label': t('team_screens') },
     links.map(([href, label]) => h('a', {
       href, class: 'chip-link', 'aria-current': href === current ? 'page' : false,

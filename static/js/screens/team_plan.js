@@ -179,7 +179,7 @@ export async function show(main, ctx) {
   replace(main,
     h('h1', {}, t('plan')),
     h('p', { class: 'lede' }, t('plan_intro', { max: MAX_WEEKS })),
-    !admin && teams.length === 1 ? teamNav(teams[0], '/team/plan', session.person) : null,
+    !admin && teams.length === 1 ? teamNav(teams[0], '/team/plan', session.person, teams) : null,
     admin ? h('nav', { class: 'subnav', 'aria-label': t('team_screens') },
       h('a', { href: '/team', class: 'chip-link' }, t('all_teams'))) : null,
     viewSlot,

@@ -88,6 +88,6 @@ export async function show(main, ctx) {
   replace(main,
     h('h1', {}, t('team_settings')),
     h('p', { class: 'lede' }, team.name),
-    teamNav(team, `/team/${team.id}/settings`, session.person),
+    teamNav(team, `/team/${team.id}/settings`, session.person, ctx.teams),
     section('ts-form', t('program_and_reminder'), current, form));
 }
