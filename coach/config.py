@@ -73,7 +73,10 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
     instance.mkdir(parents=True, exist_ok=True)
 
     cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"] or f"sqlite:///{instance / 'coach.db'}"
-    cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    # A server can drop connections (restarts, idle timeouts): test each one on checkout.
+    # A SQLite file cannot, and the test would cost every request a statement.
+    is_sqlite = cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": not is_sqlite})
     if not cfg.get("SECRET_KEY"):
         cfg["SECRET_KEY"] = _instance_secret(instance / "secret_key")
 

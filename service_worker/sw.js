@@ -109,3 +109,155 @@ self.addEventListener('sync', (event) => {
     for (const client of windows) client.postMessage({ type: 'replay-outbox' });
   })());
 });
+
+// -- Reminders --------------------------------------------------------------------
+// The worker's payload (coach/reminders/service.py: payload) carries the texts in the
+// person's language, so nothing here needs translating; a push without a readable
+// payload still shows a plain reminder rather than nothing.
+const ICON = PRECACHE.find((file) => file.endsWith('/icons/icon-192.png'));
+const BADGE = PRECACHE.find((file) => file.endsWith('/icons/badge-96.png'));
+// A push without a readable payload: a plain reminder in the phone's language.
+const FALLBACK = self.navigator.language?.startsWith('en')
+  ? { title: 'Coach', body: "Time for today's training.", lang: 'en' }
+  : { title: 'Coach', body: 'Tid til dagens træning.', lang: 'da' };
+Object.assign(FALLBACK, { url: '/today', tag: 'coach-daily-reminder', actions: [] });
+
+function reminderFrom(data) {
+  let payload = null;
+  try {
+    payload = data?.json();
+  } catch {
+    payload = null; // not JSON: the fallback below
+  }
+  if (!payload || typeof payload !== 'object') return FALLBACK;
+  const text = (value, fallback) => (typeof value === 'string' && value ? value : fallback);
+  const actions = Array.isArray(payload.actions) ? payload.actions
+    .filter((a) => a && typeof a.action === 'string' && typeof a.title === 'string')
+    .map((a) => ({ action: a.action, title: a.title })) : [];
+  return {
+    title: text(payload.title, FALLBACK.title),
+    body: text(payload.body, FALLBACK.body),
+    url: appPath(payload.url),
+    tag: text(payload.tag, FALLBACK.tag),
+    lang: text(payload.lang, FALLBACK.lang),
+    actions,
+  };
+}
+
+// Only a path of this app: a payload must never send a tap to another site.
+function appPath(value) {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//')) return '/today';
+  return value;
+}
+
+self.addEventListener('push', (event) => {
+  const reminder = reminderFrom(event.data);
+  event.waitUntil(self.registration.showNotification(reminder.title, {
+    body: reminder.body,
+    tag: reminder.tag,
+    renotify: false,
+    lang: reminder.lang,
+    icon: ICON,
+    badge: BADGE,
+    data: { url: reminder.url },
+    actions: reminder.actions.slice(0, self.Notification?.maxActions ?? 2),
+  }));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  const { notification, action } = event;
+  notification.close();
+  const work = action === 'later'
+    ? snoozeOrOpen(notification)
+    : openApp(appPath(notification.data?.url));
+  event.waitUntil(work);
+});
+
+async function snoozeOrOpen(notification) {
+  try {
+    const response = await postAsPerson('/api/me/reminders/snooze');
+    if (response.ok) return;
+  } catch {
+    // offline: open the app instead, so "later" does not silently become "never"
+  }
+  await openApp(appPath(notification.data?.url));
+}
+
+// Focus a window of the app already open and bring it to the path, or open one.
+async function openApp(path) {
+  const target = new URL(path, self.location.origin).href;
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+  if (!open) {
+    await self.clients.openWindow(target);
+    return;
+  }
+  // focus() first, while the tap still counts as the person's action.
+  const focused = await open.focus().catch(() => open);
+  if (focused.url !== target) await focused.navigate(target).catch(() => undefined);
+}
+
+// The page keeps the sign-in answer (with its CSRF token) in IndexedDB (static/js/store.js,
+// the 'meta' store under 'me') and clears it on sign-out; the worker reads it from there.
+function readSignIn() {
+  return new Promise((resolve) => {
+    const request = indexedDB.open('coach', 1);
+    request.onupgradeneeded = () => {
+      // No database yet: nobody signed in on this phone. The same stores as store.js.
+      const db = request.result;
+      db.createObjectStore('outbox', { keyPath: 'id' });
+      db.createObjectStore('meta');
+    };
+    request.onerror = () => resolve(null);
+    request.onsuccess = () => {
+      const db = request.result;
+      try {
+        const get = db.transaction('meta', 'readonly').objectStore('meta').get('me');
+        get.onsuccess = () => { db.close(); resolve(get.result ?? null); };
+        get.onerror = () => { db.close(); resolve(null); };
+      } catch {
+        db.close();
+        resolve(null);
+      }
+    };
+  });
+}
+
+async function postAsPerson(path, body, method = 'POST') {
+  const signIn = await readSignIn();
+  const headers = { Accept: 'application/json' };
+  if (signIn?.csrf_token) headers['X-CSRF-Token'] = signIn.csrf_token;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  return fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+// The push service replaced or dropped the subscription: subscribe again with the same
+// server key and tell the server, which keys devices by endpoint.
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil(resubscribe(event.oldSubscription, event.newSubscription));
+});
+
+async function resubscribe(oldSubscription, newSubscription) {
+  let subscription = newSubscription;
+  if (!subscription) {
+    let key = oldSubscription?.options?.applicationServerKey;
+    if (!key) {
+      const response = await fetch('/api/push/public-key', { credentials: 'same-origin' });
+      if (!response.ok) return;
+      key = (await response.json()).public_key;
+    }
+    subscription = await self.registration.pushManager.subscribe({
+      userVisibleOnly: true, applicationServerKey: key,
+    });
+  }
+  await postAsPerson('/api/push/subscriptions', subscription.toJSON());
+  if (oldSubscription?.endpoint && oldSubscription.endpoint !== subscription.endpoint) {
+    const gone = `/api/push/subscriptions?endpoint=${encodeURIComponent(oldSubscription.endpoint)}`;
+    await postAsPerson(gone, undefined, 'DELETE');
+  }
+}

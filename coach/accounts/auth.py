@@ -85,6 +85,22 @@ def sign_out() -> None:
     g.clear_cookie = True
 
 
+# Built once: every signed-in request runs it, and building it costs more than running it.
+_SESSION_OF_TOKEN = (
+    sa.select(DeviceSession)
+    .where(
+        DeviceSession.token_hash == sa.bindparam("token_hash"),
+        DeviceSession.expires_at > sa.bindparam("now"),
+    )
+    # Nearly every view needs the caller's workplace and team: one query, not three.
+    .options(
+        sa.orm.joinedload(DeviceSession.person).options(
+            sa.orm.joinedload(Person.workplace), sa.orm.joinedload(Person.team)
+        )
+    )
+)
+
+
 def _load_caller() -> None:
     # A request reuses an app context already pushed (a CLI command or a test that
     # makes requests), and with it ``g``: never let one request's caller leak into
@@ -95,16 +111,7 @@ def _load_caller() -> None:
     if not token or not (request.path.startswith("/api") or request.path in SIGNED_IN_PAGES):
         return
     now = utcnow()
-    session = db.session.scalar(
-        sa.select(DeviceSession)
-        .where(DeviceSession.token_hash == hash_token(token), DeviceSession.expires_at > now)
-        # Nearly every view needs the caller's workplace and team: one query, not three.
-        .options(
-            sa.orm.joinedload(DeviceSession.person).options(
-                sa.orm.joinedload(Person.workplace), sa.orm.joinedload(Person.team)
-            )
-        )
-    )
+    session = db.session.scalar(_SESSION_OF_TOKEN, {"token_hash": hash_token(token), "now": now})
     if session is None:
         g.clear_cookie = True
         return

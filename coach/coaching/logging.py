@@ -8,13 +8,15 @@ again answers with what is stored, different content under the same id is a conf
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_smorest import abort
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import Conflict, NotFound
 
@@ -80,8 +82,16 @@ def exercise_or_422(slug: str) -> Exercise:
     return exercise
 
 
+_BAND_KEYS = sa.text("SELECT key FROM band_levels WHERE band_set_id = :band_set ORDER BY position")
+
+
 def band_keys(person: Person) -> list[str]:
-    return [level.key for level in person.workplace.band_set.levels]
+    """The keys of the person's band set, lightest first."""
+    return list(
+        db.session.connection()
+        .execute(_BAND_KEYS, {"band_set": person.workplace.band_set_id})
+        .scalars()
+    )
 
 
 def check_load(
@@ -91,8 +101,8 @@ def check_load(
     if exercise.equipment == "band":
         if load_kg is not None:
             invalid(load_kg=f"{exercise.slug} uses a band: give band_level, not kg.")
-        if band_level is not None and band_level not in band_keys(person):
-            invalid(band_level=f"Not a band of your workplace: {', '.join(band_keys(person))}.")
+        if band_level is not None and band_level not in (keys := band_keys(person)):
+            invalid(band_level=f"Not a band of your workplace: {', '.join(keys)}.")
     elif exercise.equipment in ("dumbbell", "kettlebell"):
         if band_level is not None:
             invalid(band_level=f"{exercise.slug} uses a {exercise.equipment}: give load_kg.")
@@ -126,29 +136,46 @@ def _same(row: Any, values: dict[str, Any], fields: tuple[str, ...]) -> bool:
     return all(getattr(row, f) == values.get(f) for f in fields)
 
 
+def _insert_new(model: type[Any], row: dict[str, Any]) -> bool:
+    """INSERT ``row`` unless its id is taken; True when this call stored it.
+
+    One statement whether or not the id exists (``ON CONFLICT DO NOTHING``, in SQLite
+    and PostgreSQL alike), so two copies of a write arriving at once cannot both
+    insert, and neither needs a read first or an exception to find out.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = model.__table__
+    statement = (
+        insert(table)
+        .values(row)
+        .on_conflict_do_nothing(index_elements=["id"])
+        .returning(table.c.id)
+    )
+    return db.session.execute(statement).first() is not None
+
+
 def _idempotent_insert(
     person: Person, model: type[Any], values: dict[str, Any], fields: tuple[str, ...]
 ) -> tuple[Any, bool]:
-    """Insert ``values`` under the phone's id; ``(row, created)``. A replay gets the
+    """Store ``values`` under the phone's id; ``(row, created)``. A replay gets the
     stored row, different content under the same id gets 409."""
-    row_id: uuid.UUID = values["id"]
-    existing = db.session.get(model, row_id)
-    if existing is None:
-        row = model(
-            person_id=person.id,
-            local_date=local_date(person, values["performed_at"]),
-            **{f: values.get(f) for f in ("id", *fields)},
-        )
-        db.session.add(row)
-        try:
-            db.session.commit()
-            return row, True
-        except IntegrityError:  # the same id arrived twice at once
-            db.session.rollback()
-            existing = db.session.get(model, row_id)
-            if existing is None:
-                raise
-    if existing.person_id != person.id or not _same(existing, values, fields):
+    now = utcnow()
+    row = {f: values.get(f) for f in ("id", *fields)}
+    row.update(
+        person_id=person.id,
+        performed_at=values["performed_at"].astimezone(UTC),
+        local_date=local_date(person, values["performed_at"]),
+        created_at=now,
+    )
+    if "updated_at" in model.__table__.c:
+        row["updated_at"] = now
+    if _insert_new(model, row):
+        db.session.commit()
+        return row, True
+    db.session.rollback()
+    existing = db.session.get(model, values["id"])
+    if existing is None or existing.person_id != person.id or not _same(existing, values, fields):
         raise Conflict("This id is already used for different content. Make a new id.")
     return existing, False
 

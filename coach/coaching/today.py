@@ -1,8 +1,12 @@
 """Today's session for one person: what to do, at which load, and why.
 
-Reads are bounded, so the cost does not grow with a person's history: per exercise
-only its last few sessions (one indexed query each), the last weeks of check-ins,
-and today's own logs.
+This is the screen every person opens every training day, so it is built for speed as
+well as correctness. Reads are bounded, so the cost does not grow with a person's
+history: one statement fetches, per exercise, only its last few sessions and today's
+sets (each part an index range scan); the check-ins of the last weeks, the person's
+swaps, overrides and band set are small indexed reads. The statements are plain SQL,
+prepared once, and run on the session's connection without the ORM; the exercises'
+texts, which never change while the app runs, are rendered once per language.
 """
 
 from __future__ import annotations
@@ -13,12 +17,14 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from coach.accounts.models import Person
-from coach.catalogue.models import ExerciseSwap
+from coach.catalogue.schemas import ExerciseSchema
 from coach.catalogue.service import current_catalogue, exercise_in
 from coach.coaching.logging import PAIN_COLUMNS, RED_FLAGS, local_date, local_today
-from coach.coaching.models import CardioSession, CheckIn, LoadOverride, WorkoutSet
+from coach.coaching.schemas import LoggedCardioSchema, SetSchema
+from coach.database import UTCDateTime
 from coach.domain import progression
 from coach.domain.calendar import WEEKDAYS
 from coach.domain.catalogue import CARDIO_ACTIVITY_NAMES, Exercise, Program, ProgramItem, Text
@@ -28,6 +34,17 @@ from coach.extensions import db
 # Enough for every rule: two sessions in a row, a break, an override.
 SESSIONS_LOOKED_AT = 4
 CHECK_IN_DAYS = 28
+_SET_COLUMNS = (
+    "id, exercise, performed_at, local_date, reps, hold_seconds, band_level, load_kg,"
+    " reps_in_reserve, pain, created_at"
+)
+_SET_TYPES = {
+    "id": sa.Uuid(),
+    "performed_at": UTCDateTime(),
+    "local_date": sa.Date(),
+    "load_kg": sa.Float(),
+    "created_at": UTCDateTime(),
+}
 
 
 @dataclass(frozen=True)
@@ -51,115 +68,144 @@ def program_day(person: Person, today: date) -> ProgramDay | None:
     return ProgramDay(program, week, program.phase_for_week(week).items)
 
 
-def load_scale(person: Person, exercise: Exercise) -> progression.LoadScale:
-    levels = tuple(
-        progression.BandLevelView(
-            key=level.key,
-            name=Text(level.colour_name_da, level.colour_name_en),
-            colour=level.display_colour,
+# -- the statements ---------------------------------------------------------------------
+
+# The person's choices and their workplace's bands, three small reads in one round trip:
+# each row says which it is (swap, override or band) in its first column.
+_CHOICES_AND_BANDS = sa.text(
+    "SELECT 'swap' AS kind, exercise AS a, replacement AS b, NULL AS c, NULL AS d,"
+    " NULL AS day, NULL AS load_kg, 0 AS position FROM exercise_swaps WHERE person_id = :person"
+    " UNION ALL SELECT 'override', exercise, band_level, NULL, NULL, day, load_kg, 0"
+    " FROM load_overrides WHERE person_id = :person"
+    " UNION ALL SELECT 'band', key, colour_name_da, colour_name_en, display_colour, NULL, NULL,"
+    " position FROM band_levels WHERE band_set_id = :band_set"
+    " ORDER BY position"
+).columns(day=sa.Date(), load_kg=sa.Float())
+_CHECK_INS = (
+    sa.text(
+        "SELECT day, {pain}, soreness, {flags} FROM check_ins"
+        " WHERE person_id = :person AND day > :since AND day <= :today".format(
+            pain=", ".join(PAIN_COLUMNS.values()), flags=", ".join(RED_FLAGS)
         )
-        for level in person.workplace.band_set.levels
     )
+    .bindparams(sa.bindparam("since", type_=sa.Date()), sa.bindparam("today", type_=sa.Date()))
+    .columns(day=sa.Date())
+)
+_CARDIO_TODAY = (
+    sa.text(
+        "SELECT id, activity, minutes, intensity, performed_at, local_date, created_at"
+        " FROM cardio_sessions WHERE person_id = :person AND local_date = :today"
+        " ORDER BY performed_at"
+    )
+    .bindparams(sa.bindparam("today", type_=sa.Date()))
+    .columns(
+        id=sa.Uuid(), performed_at=UTCDateTime(), local_date=sa.Date(), created_at=UTCDateTime()
+    )
+)
+_sets_statements: dict[int, sa.TextClause] = {}
+
+
+def _sets_statement(count: int) -> sa.TextClause:
+    """Today's sets and the last few sessions before today of ``count`` exercises.
+
+    Per exercise, the oldest day wanted is its SESSIONS_LOOKED_AT-th latest session
+    day before today (or any day, when it has fewer); both that lookup and the rows are
+    ranges of the (person, exercise, day) index.
+    """
+    statement = _sets_statements.get(count)
+    if statement is None:
+        parts = [
+            f"SELECT {_SET_COLUMNS} FROM workout_sets"
+            f" WHERE person_id = :person AND exercise = :exercise_{i} AND local_date <= :today"
+            " AND local_date >= COALESCE(("
+            f"SELECT local_date FROM workout_sets WHERE person_id = :person"
+            f" AND exercise = :exercise_{i} AND local_date < :today"
+            " GROUP BY local_date ORDER BY local_date DESC"
+            f" LIMIT 1 OFFSET {SESSIONS_LOOKED_AT - 1}), :first_day)"
+            for i in range(count)
+        ]
+        statement = (
+            sa.text(" UNION ALL ".join(parts))
+            .bindparams(
+                sa.bindparam("today", type_=sa.Date()), sa.bindparam("first_day", type_=sa.Date())
+            )
+            .columns(**_SET_TYPES)
+        )
+        _sets_statements[count] = statement
+    return statement
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+def load_scale(
+    levels: tuple[progression.BandLevelView, ...], exercise: Exercise
+) -> progression.LoadScale:
     weights = {"dumbbell": DUMBBELLS_KG, "kettlebell": KETTLEBELLS_KG}.get(exercise.equipment, ())
     return progression.LoadScale(band_levels=levels, weights_kg=tuple(weights))
 
 
-def recent_sets(person: Person, exercises: list[str], before: date) -> dict[str, list[WorkoutSet]]:
-    """The sets of each exercise's last few sessions before ``before``."""
-    wanted: list[tuple[str, date]] = []
-    for slug in exercises:
-        days = db.session.scalars(
-            sa.select(WorkoutSet.local_date)
-            .where(
-                WorkoutSet.person_id == person.id,
-                WorkoutSet.exercise == slug,
-                WorkoutSet.local_date < before,
-            )
-            .group_by(WorkoutSet.local_date)
-            .order_by(WorkoutSet.local_date.desc())
-            .limit(SESSIONS_LOOKED_AT)
-        ).all()
-        wanted += [(slug, day) for day in days]
-    by_exercise: dict[str, list[WorkoutSet]] = defaultdict(list)
-    if wanted:
-        oldest = min(day for _, day in wanted)
-        rows = db.session.scalars(
-            sa.select(WorkoutSet).where(
-                WorkoutSet.person_id == person.id,
-                WorkoutSet.exercise.in_(exercises),
-                WorkoutSet.local_date >= oldest,
-                WorkoutSet.local_date < before,
+def recent_check_ins(person: Person, today: date) -> list[progression.CheckIn]:
+    rows = db.session.connection().execute(
+        _CHECK_INS,
+        {"person": person.id, "since": today - timedelta(days=CHECK_IN_DAYS), "today": today},
+    )
+    regions = [region.replace("_", "-") for region in PAIN_COLUMNS]
+    found = []
+    for row in rows:
+        day, pains, soreness, flags = row[0], row[1:5], row[5], row[6:]
+        found.append(
+            progression.CheckIn(
+                day=day,
+                pain={r: v for r, v in zip(regions, pains, strict=True) if v is not None},
+                soreness=bool(soreness),
+                red_flag=any(flags),
             )
         )
-        keep = set(wanted)
-        for row in rows:
-            if (row.exercise, row.local_date) in keep:
-                by_exercise[row.exercise].append(row)
-    return by_exercise
+    return found
 
 
-def logged_set(row: WorkoutSet, scale: progression.LoadScale) -> progression.LoggedSet:
-    keys = [level.key for level in scale.band_levels]
+def _position(positions: dict[str, int], band_level: str | None) -> int | None:
+    return positions.get(band_level) if band_level is not None else None
+
+
+def logged_set(row: Any, positions: dict[str, int]) -> progression.LoggedSet:
     return progression.LoggedSet(
         day=row.local_date,
         reps=row.reps,
         hold_seconds=row.hold_seconds,
-        band_position=keys.index(row.band_level) if row.band_level in keys else None,
+        band_position=_position(positions, row.band_level),
         load_kg=row.load_kg,
         reps_in_reserve=row.reps_in_reserve,
         pain=row.pain,
     )
 
 
-def recent_check_ins(person: Person, today: date) -> list[progression.CheckIn]:
-    rows = db.session.scalars(
-        sa.select(CheckIn).where(
-            CheckIn.person_id == person.id,
-            CheckIn.day > today - timedelta(days=CHECK_IN_DAYS),
-            CheckIn.day <= today,
-        )
-    )
-    return [
-        progression.CheckIn(
-            day=row.day,
-            pain={
-                region.replace("_", "-"): value
-                for region, column in PAIN_COLUMNS.items()
-                if (value := getattr(row, column)) is not None
-            },
-            soreness=row.soreness,
-            red_flag=any(getattr(row, flag) for flag in RED_FLAGS),
-        )
-        for row in rows
-    ]
+VIEWS = "coach.coaching.exercise_views"
 
 
-def overrides_of(
-    person: Person, scales: dict[str, progression.LoadScale]
-) -> dict[str, progression.Override]:
-    rows = db.session.scalars(
-        sa.select(LoadOverride).where(
-            LoadOverride.person_id == person.id, LoadOverride.exercise.in_(list(scales))
-        )
-    )
-    found: dict[str, progression.Override] = {}
-    for row in rows:
-        keys = [level.key for level in scales[row.exercise].band_levels]
-        found[row.exercise] = progression.Override(
-            day=row.day,
-            band_position=keys.index(row.band_level) if row.band_level in keys else None,
-            load_kg=row.load_kg,
-        )
-    return found
+def exercise_view(language: str, exercise: Exercise) -> dict[str, Any]:
+    """The exercise as the API shows it. The catalogue is loaded at start-up and never
+    changes while the app runs, so each exercise is rendered once per language."""
+    views: dict[tuple[str, str], dict[str, Any]] = current_app.extensions.setdefault(VIEWS, {})
+    view = views.get((language, exercise.slug))
+    if view is None:
+        view = ExerciseSchema().dump(exercise_in(language, exercise))
+        views[(language, exercise.slug)] = view
+    return view
+
+
+# -- today -----------------------------------------------------------------------------
 
 
 def today_for(person: Person, language: str | None = None) -> dict[str, Any]:
-    """The session for today in the person's zone, ready for the phone."""
+    """The session for today in the person's zone, ready to send as JSON (the shape of
+    :class:`~coach.coaching.schemas.TodaySchema`)."""
     language = language or person.language
     today = local_today(person)
     plan = program_day(person, today)
     body: dict[str, Any] = {
-        "date": today,
+        "date": today.isoformat(),
         "time_zone": person.effective_time_zone,
         "language": language,
         "training_day": False,
@@ -175,57 +221,70 @@ def today_for(person: Person, language: str | None = None) -> dict[str, Any]:
     team = person.team
     assert team is not None
     catalogue = current_catalogue()
-    swaps = dict(
-        db.session.execute(
-            sa.select(ExerciseSwap.exercise, ExerciseSwap.replacement).where(
-                ExerciseSwap.person_id == person.id
+    connection = db.session.connection()
+    swaps: dict[str, str] = {}
+    override_rows = []
+    band_levels = []
+    for row in connection.execute(
+        _CHOICES_AND_BANDS, {"person": person.id, "band_set": person.workplace.band_set_id}
+    ):
+        if row.kind == "swap":
+            swaps[row.a] = row.b
+        elif row.kind == "override":
+            override_rows.append(row)
+        else:
+            band_levels.append(
+                progression.BandLevelView(key=row.a, name=Text(row.b, row.c), colour=row.d)
             )
-        ).all()
-    )
+    levels = tuple(band_levels)
+    positions = {level.key: i for i, level in enumerate(levels)}
     items = [item for item in plan.items if item.exercise is not None]
     slugs = [swaps.get(item.exercise, item.exercise) for item in items]  # type: ignore[arg-type]
-    scales = {slug: load_scale(person, catalogue.exercises[slug]) for slug in slugs}
-    history = recent_sets(person, slugs, before=today)
+    history: dict[str, list[progression.LoggedSet]] = defaultdict(list)
+    logged_today: dict[str, list[Any]] = defaultdict(list)
+    if slugs:
+        parameters: dict[str, Any] = {"person": person.id, "today": today, "first_day": date.min}
+        parameters.update({f"exercise_{i}": slug for i, slug in enumerate(slugs)})
+        for row in connection.execute(_sets_statement(len(slugs)), parameters):
+            if row.local_date == today:
+                logged_today[row.exercise].append(row)
+            else:
+                history[row.exercise].append(logged_set(row, positions))
     check_ins = recent_check_ins(person, today)
-    overrides = overrides_of(person, scales)
-    logged_today: dict[str, list[WorkoutSet]] = defaultdict(list)
-    for row in db.session.scalars(
-        sa.select(WorkoutSet)
-        .where(WorkoutSet.person_id == person.id, WorkoutSet.local_date == today)
-        .order_by(WorkoutSet.performed_at)
-    ):
-        logged_today[row.exercise].append(row)
+    overrides = {
+        row.a: progression.Override(
+            day=row.day, band_position=_position(positions, row.b), load_kg=row.load_kg
+        )
+        for row in override_rows
+    }
 
     exercises = []
     for item, slug in zip(items, slugs, strict=True):
         exercise = catalogue.exercises[slug]
-        scale = scales[slug]
         prescription = progression.prescribe(
             item,
             exercise,
-            [logged_set(row, scale) for row in history.get(slug, [])],
+            history.get(slug, []),
             check_ins,
             today,
-            scale,
+            load_scale(levels, exercise),
             override=overrides.get(slug),
         )
-        done_sets = logged_today.get(slug, [])
+        done_sets = sorted(logged_today.get(slug, []), key=lambda row: row.performed_at)
         exercises.append(
             {
-                "exercise": exercise_in(language, exercise),
+                "exercise": exercise_view(language, exercise),
                 "swapped_from": item.exercise if slug != item.exercise else None,
                 "prescription": prescription_view(prescription, language),
-                "logged": done_sets,
+                "logged": SetSchema(many=True).dump(done_sets) if done_sets else [],
                 "done": len(done_sets) >= prescription.sets,
             }
         )
     cardio_items = [item.cardio for item in plan.items if item.cardio is not None]
     cardio_today = (
-        db.session.scalars(
-            sa.select(CardioSession).where(
-                CardioSession.person_id == person.id, CardioSession.local_date == today
-            )
-        ).all()
+        LoggedCardioSchema(many=True).dump(
+            connection.execute(_CARDIO_TODAY, {"person": person.id, "today": today}).all()
+        )
         if cardio_items
         else []
     )
@@ -240,7 +299,7 @@ def today_for(person: Person, language: str | None = None) -> dict[str, Any]:
                 "name": CARDIO_ACTIVITY_NAMES[cardio.activity].in_language(language),
                 "minutes": cardio.minutes,
                 "intensity": cardio.intensity,
-                "logged": list(cardio_today),
+                "logged": cardio_today,
             }
             for cardio in cardio_items
         ],

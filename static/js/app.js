@@ -119,6 +119,32 @@ function renderTabs(current) {
   }, t(label))));
 }
 
+// Reminders that stopped reaching every phone of the person (three days of failures):
+// said once a day at start-up, with the way to settings; dismissing it lasts the day.
+async function warnIfRemindersFail() {
+  let view;
+  try {
+    view = await api('GET', '/api/me/reminders');
+  } catch {
+    return; // offline or no reminder settings: nothing to say now
+  }
+  if (!view?.delivery_problem) return;
+  const today = new Date().toDateString();
+  if ((await meta.get('reminder-warning-dismissed')) === today) return;
+  const banner = h('div', { id: 'reminder-warning', class: 'banner banner-error', role: 'alert' },
+    h('p', {}, t('delivery_problem')),
+    h('a', { href: '/settings', onclick: () => banner.remove() }, t('delivery_problem_fix')),
+    h('button', {
+      type: 'button',
+      class: 'link',
+      onclick: async () => {
+        banner.remove();
+        await meta.set('reminder-warning-dismissed', today);
+      },
+    }, t('dismiss')));
+  document.getElementById('banners').append(banner);
+}
+
 async function showPending(entries, event) {
   const status = document.getElementById('status');
   status.textContent = entries.length ? t('waiting_to_sync', { n: entries.length }) : '';
@@ -184,7 +210,10 @@ async function start() {
   const later = () => registerWorker().catch(() => undefined);
   if (document.readyState === 'complete') setTimeout(later, 0);
   else window.addEventListener('load', later, { once: true });
-  if (session.person) startReplaying();
+  if (session.person) {
+    startReplaying();
+    warnIfRemindersFail();
+  }
   document.documentElement.dataset.ready = 'true';
 }
 

@@ -1,4 +1,7 @@
 // IndexedDB: the outbox of writes made offline, and a few remembered values.
+// The service worker reads 'meta' → 'me' (the sign-in answer with its CSRF token) to
+// snooze and re-subscribe without a page, and creates these same stores if it opens
+// the database first (service_worker/sw.js: readSignIn): change both together.
 const DB_NAME = 'coach';
 let opening;
 

@@ -235,3 +235,75 @@ def test_an_override_chosen_after_training_is_for_the_next_session(
     clock.set(1)
     mine = _exercise(_today(client), "lateral-raise")["prescription"]
     assert mine["band"]["key"] == "green" and mine["change"]["code"] == "override"
+
+
+# The schemas today's code fills in by hand: each of their fields must be there. (The
+# exercise itself is marshmallow's dump of the catalogue, which leaves out unset doses.)
+BUILT_BY_HAND = {"Today", "TodayExercise", "Prescription", "BandView", "Change", "TodayCardio"}
+
+
+def _strict(node: Any, components: dict[str, Any], name: str = "") -> Any:
+    """An OpenAPI 3.0 schema as a draft 4 JSON Schema that allows no field it does not
+    list, and for BUILT_BY_HAND also requires every field it lists."""
+    if isinstance(node, list):
+        return [_strict(item, components) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        ref = node["$ref"].rsplit("/", 1)[1]
+        return _strict(components[ref], components, ref)
+    out = {key: _strict(value, components) for key, value in node.items() if key != "nullable"}
+    if node.get("nullable"):
+        out["type"] = [node.get("type", "object"), "null"]
+    if "properties" in node:
+        out["additionalProperties"] = False
+        if name in BUILT_BY_HAND:
+            out["required"] = sorted(node["properties"])
+    return out
+
+
+@pytest.mark.parametrize("program", ["office-daily-5", "physical-work-2x30", "cardio-addon"])
+def test_today_matches_its_documented_schema_with_everything_filled_in(
+    app: Flask, clock: Clock, program: str
+) -> None:
+    """Today is built in the schema's shape without passing through marshmallow: the
+    OpenAPI document must still describe it exactly, logged sets and cardio included."""
+    import jsonschema
+
+    _, client = _member(app, program=program)
+    before = _today(client)
+    for entry in before["exercises"]:
+        exercise = entry["exercise"]
+        prescription = entry["prescription"]
+        values: dict[str, Any] = {"reps_in_reserve": 2, "pain": 1}
+        if exercise["kind"] == "hold":
+            values["hold_seconds"] = prescription["hold_seconds"] or 20
+        else:
+            values["reps"] = prescription["target_reps"] or prescription["reps_max"] or 10
+        if exercise["equipment"] == "band":
+            values["band_level"] = prescription["band"]["key"]
+        elif prescription["load_kg"] is not None:
+            values["load_kg"] = prescription["load_kg"]
+        _log(client, clock, exercise["slug"], **values)
+    for cardio in before["cardio"]:
+        stored = client.post(
+            "/api/me/cardio",
+            json={
+                "id": str(uuid.uuid4()),
+                "performed_at": (clock.now - timedelta(minutes=1)).isoformat(),
+                "activity": cardio["activity"],
+                "minutes": cardio["minutes"],
+                "intensity": cardio["intensity"],
+            },
+        )
+        assert stored.status_code == 201, stored.json
+    today = _today(client)
+    assert before["exercises"] or before["cardio"]
+    assert all(entry["logged"] for entry in today["exercises"])
+    assert all(entry["logged"] for entry in today["cardio"])
+
+    document = client.get("/api/openapi.json").json
+    components = document["components"]["schemas"]
+    # OpenAPI 3.0 schemas are JSON Schema draft 4 (a boolean exclusiveMinimum, say).
+    schema = _strict({"$ref": "#/components/schemas/Today"}, components)
+    jsonschema.Draft4Validator(schema).validate(today)

@@ -53,8 +53,15 @@ def test_due_reminder_arrives_decryptable_with_the_localized_payload(
     assert danish.payload["title"] == "Tid til dagens træning"
     assert danish.payload["url"] == "/today"
     assert danish.payload["tag"] == "coach-daily-reminder"
-    assert [a["action"] for a in danish.payload["actions"]] == ["start", "later"]
-    assert by_device[device_of(english_phone)].payload["title"] == "Time for today's training"
+    # The service worker shows these buttons as they come: labelled in the person's language.
+    assert danish.payload["actions"] == [
+        {"action": "start", "title": "Start nu"},
+        {"action": "later", "title": "Senere"},
+    ]
+    english_payload = by_device[device_of(english_phone)].payload
+    assert english_payload["title"] == "Time for today's training"
+    assert english_payload["lang"] == "en"
+    assert [a["title"] for a in english_payload["actions"]] == ["Start now", "Later"]
     headers = danish.headers
     assert headers["urgency"] == "normal"
     assert headers["topic"] == "coach-daily-reminder"

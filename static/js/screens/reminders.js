@@ -1,16 +1,188 @@
-// Reminder settings: the daily reminder on or off, its time and its days. Empty time
-// or days follow the team's; the person's own choice wins once saved.
-import { api } from '../api.js';
-import { h } from '../dom.js';
-import { t } from '../i18n.js';
+// Reminder settings: the daily reminder on or off, its time and its days (empty time
+// or days follow the team's; the person's own choice wins once saved), and whether
+// this phone gets the reminder as a notification.
+import { api, ApiError } from '../api.js';
+import { h, replace } from '../dom.js';
+import { date, t } from '../i18n.js';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
+// How long turning notifications on may take. A browser that cannot reach its push
+// service (no network, or a test browser) never settles pushManager.subscribe(); the
+// person is told after this long instead of waiting for ever. Tests shorten it.
+export const pushSetup = { timeoutMs: 15_000 };
+
+class TimedOut extends Error {}
+
+function within(ms, promise) {
+  let timer;
+  const expiry = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new TimedOut()), ms);
+  });
+  return Promise.race([promise, expiry]).finally(() => clearTimeout(timer));
+}
+
+// iPhone and iPad get web push only in an app added to the home screen (iOS 16.4+).
+function onIosBrowser() {
+  const ios = /iphone|ipad|ipod/i.test(navigator.userAgent)
+    || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
+  const standalone = matchMedia('(display-mode: standalone)').matches || navigator.standalone === true;
+  return ios && !standalone;
+}
+
+function pushSupported() {
+  return 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
+}
+
+function serverKey(base64url) {
+  const text = atob(base64url.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(text, (c) => c.charCodeAt(0));
+}
+
+// This phone's subscription, if the worker is registered and has one.
+async function currentSubscription() {
+  if (!pushSupported()) return null;
+  const registration = await navigator.serviceWorker.getRegistration();
+  return (await registration?.pushManager.getSubscription()) ?? null;
+}
+
+async function subscribe() {
+  const { public_key: key } = await api('GET', '/api/push/public-key');
+  const registration = await navigator.serviceWorker.ready;
+  return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: serverKey(key) });
+}
+
+function when(value, zone) {
+  return date(value, { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: zone });
+}
+
+function testOutcome(result) {
+  if (!result.devices) return result.emailed ? t('test_no_phone_emailed') : t('test_no_phone');
+  if (result.delivered && result.failed) {
+    return t('test_partly', { delivered: result.delivered, failed: result.failed });
+  }
+  if (result.delivered) return t('test_delivered', { n: result.delivered });
+  return result.emailed ? t('test_failed_emailed') : t('test_failed', { n: result.failed });
+}
+
+function notificationsCard(view, refresh) {
+  const status = h('p', { class: 'hint', role: 'status', id: 'push-status' });
+  const body = h('div', { class: 'push' });
+  const card = h('section', { class: 'card', 'aria-labelledby': 's-push' },
+    h('h2', { id: 's-push' }, t('push_title')), body, status);
+
+  const say = (message) => { status.textContent = message; };
+  const button = (label, onclick, kind = 'secondary') => h('button', {
+    type: 'button',
+    class: `button ${kind}`,
+    onclick: async (event) => {
+      const pressed = event.currentTarget;
+      pressed.disabled = true;
+      try {
+        await onclick();
+      } finally {
+        pressed.disabled = false;
+      }
+    },
+  }, label);
+
+  async function turnOn() {
+    say(t('push_setting_up'));
+    const permission = await Notification.requestPermission();
+    if (permission !== 'granted') {
+      // Denied: the card itself now explains how to allow them again.
+      say(permission === 'denied' ? '' : t('push_not_allowed'));
+      await draw();
+      return;
+    }
+    let subscription;
+    try {
+      subscription = await within(pushSetup.timeoutMs, subscribe());
+    } catch (error) {
+      say(error instanceof TimedOut ? t('push_timeout') : t('push_failed', { message: error.message }));
+      return;
+    }
+    try {
+      await api('POST', '/api/push/subscriptions', subscription.toJSON());
+      say(t('push_turned_on'));
+      await refresh();
+    } catch (error) {
+      say(t('push_failed', { message: error.message }));
+    }
+  }
+
+  async function turnOff() {
+    const subscription = await currentSubscription();
+    if (subscription) {
+      const { endpoint } = subscription;
+      await subscription.unsubscribe().catch(() => false);
+      try {
+        await api('DELETE', `/api/push/subscriptions?endpoint=${encodeURIComponent(endpoint)}`);
+      } catch (error) {
+        // 404: the server had already let it go (it expired at the push service).
+        if (!(error instanceof ApiError && error.status === 404)) {
+          say(t('push_failed', { message: error.message }));
+          return;
+        }
+      }
+    }
+    say(t('push_turned_off'));
+    await refresh();
+  }
+
+  async function sendTest() {
+    say(t('test_sending'));
+    try {
+      say(testOutcome(await api('POST', '/api/me/reminders/test')));
+      await refresh();
+    } catch (error) {
+      say(error.message);
+    }
+  }
+
+  async function draw() {
+    const parts = [];
+    if (view.delivery_problem) {
+      parts.push(h('p', { class: 'note warn', role: 'alert', id: 'delivery-problem' }, t('delivery_problem_settings')));
+    }
+    parts.push(h('p', {}, t('push_devices', { n: view.devices })));
+    if (onIosBrowser()) {
+      parts.push(h('p', { id: 'push-ios' }, t('push_ios_intro')));
+    } else if (!pushSupported()) {
+      parts.push(h('p', {}, t('push_unsupported')));
+    } else {
+      const here = await currentSubscription().catch(() => null);
+      if (here) {
+        parts.push(h('p', {}, t('push_on_here')), button(t('push_turn_off'), turnOff));
+      } else if (Notification.permission === 'denied') {
+        parts.push(h('p', { class: 'note', id: 'push-blocked' }, t('push_denied')));
+      } else {
+        parts.push(h('p', {}, t('push_intro')), button(t('push_turn_on'), turnOn, 'primary'));
+      }
+    }
+    parts.push(button(t('test_send'), sendTest));
+    replace(body, ...parts);
+  }
+
+  draw();
+  return {
+    card,
+    update(next) {
+      view = next;
+      return draw();
+    },
+  };
+}
+
 export function reminderSettings() {
   const note = h('p', { class: 'hint', role: 'status' });
+  const next = h('p', { id: 'next-reminder' });
   const enabled = h('input', { type: 'checkbox', id: 'reminder-on' });
   const time = h('input', { type: 'time', id: 'reminder-time', required: true });
   const days = DAYS.map((day) => h('input', { type: 'checkbox', id: `reminder-${day}`, value: day }));
+  const pushSlot = h('div');
+  let notifications = null;
+
   const form = h('form', {
     class: 'stack',
     onsubmit: async (event) => {
@@ -38,14 +210,31 @@ export function reminderSettings() {
   h('button', { type: 'submit', class: 'button secondary' }, t('save')),
   note);
 
-  function show(settings) {
-    enabled.checked = settings.enabled;
-    time.value = settings.time ?? settings.defaults?.time ?? '';
-    const on = new Set(settings.days ?? settings.defaults?.days ?? []);
+  function show(view) {
+    enabled.checked = view.enabled;
+    time.value = view.time ?? view.defaults?.time ?? '';
+    const on = new Set(view.days ?? view.defaults?.days ?? []);
     for (const box of days) box.checked = on.has(box.value);
+    if (!view.enabled) next.textContent = t('reminder_off');
+    else if (view.snoozed_until) next.textContent = t('reminder_snoozed', { time: when(view.snoozed_until, view.time_zone) });
+    else if (view.next_reminder_at) next.textContent = t('reminder_next', { time: when(view.next_reminder_at, view.time_zone) });
+    else next.textContent = '';
+    if (notifications) {
+      notifications.update(view);
+    } else {
+      notifications = notificationsCard(view, refresh);
+      replace(pushSlot, notifications.card);
+    }
   }
 
-  api('GET', '/api/me/reminders').then(show, () => { note.textContent = t('reminder_unavailable'); });
-  return h('section', { class: 'card', 'aria-labelledby': 's-reminders' },
-    h('h2', { id: 's-reminders' }, t('reminders')), form);
+  async function refresh() {
+    show(await api('GET', '/api/me/reminders'));
+  }
+
+  refresh().catch(() => { note.textContent = t('reminder_unavailable'); });
+  return [
+    h('section', { class: 'card', 'aria-labelledby': 's-reminders' },
+      h('h2', { id: 's-reminders' }, t('reminders')), next, form),
+    pushSlot,
+  ];
 }
