@@ -10,7 +10,7 @@ const SHELL = '/';
 const API_READS = ['/api/me', '/api/me/today', '/api/me/progress'];
 // The app's own screens; other pages (the CSV export, the catalogue's contact sheet)
 // are left to the network, so nothing else is ever stored as the shell.
-const SCREENS = /^\/(today|checkin|progress|settings|join\/[^/]+|sign-in\/[^/]+)?$/;
+const SCREENS = /^\/(today|checkin|progress|settings|team(\/(plan|\d+(\/(invites|settings))?))?|join\/[^/]+|sign-in\/[^/]+)?$/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {

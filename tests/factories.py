@@ -112,8 +112,8 @@ class ApiClient:
         return self.request("DELETE", path, **kw)
 
 
-def signed_in_client(app: Flask, person: Person) -> ApiClient:
-    """A client signed in as ``person`` (a device session made directly)."""
+def make_device_session(person: Person) -> tuple[str, str]:
+    """A signed-in device for ``person``: the cookie's token and the CSRF token."""
     token, token_hash = new_token()
     csrf = secrets.token_urlsafe(16)
     now = utcnow()
@@ -127,6 +127,12 @@ def signed_in_client(app: Flask, person: Person) -> ApiClient:
         )
     )
     db.session.commit()
+    return token, csrf
+
+
+def signed_in_client(app: Flask, person: Person) -> ApiClient:
+    """A client signed in as ``person`` (a device session made directly)."""
+    token, csrf = make_device_session(person)
     client = app.test_client()
     client.set_cookie(COOKIE, token, domain="localhost")
     return ApiClient(client, csrf)

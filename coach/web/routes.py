@@ -22,7 +22,7 @@ APP_POLICY = (
     "connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-SCREENS = ("/", "/today", "/checkin", "/progress", "/settings")
+SCREENS = ("/", "/today", "/checkin", "/progress", "/settings", "/team", "/team/plan")
 
 
 def bundle() -> assets.Bundle:
@@ -55,6 +55,13 @@ def _shell() -> Response:
 
 for path in SCREENS:
     web.add_url_rule(path, f"screen{path.replace('/', '_')}", _shell)
+
+
+@web.route("/team/<int:team_id>")
+@web.route("/team/<int:team_id>/<any(invites, settings):part>")
+def team_screen(team_id: int, part: str | None = None) -> Response:
+    """A team's screens for its lead or an admin; the API decides what they may see."""
+    return _shell()
 
 
 @web.route("/join/<token>")

@@ -12,11 +12,14 @@ const TABS = [
   ['/progress', 'tab_progress'],
   ['/settings', 'tab_settings'],
 ];
+// Leads and admins also run teams: one more tab for them alone.
+const TEAM_TAB = ['/team', 'tab_team'];
 const SCREENS = {
   '/today': () => import('./screens/today.js'),
   '/checkin': () => import('./screens/checkin.js'),
   '/progress': () => import('./screens/progress.js'),
   '/settings': () => import('./screens/settings.js'),
+  '/team': () => import('./screens/team.js'),
   '/join': () => import('./screens/join.js'),
   '/sign-in': () => import('./screens/signin.js'),
   '/': () => import('./screens/welcome.js'),
@@ -99,11 +102,17 @@ export async function render() {
   }
 }
 
+function tabsFor(person) {
+  return ['lead', 'admin'].includes(person?.role) ? [...TABS, TEAM_TAB] : TABS;
+}
+
 function renderTabs(current) {
   const nav = document.getElementById('tabs');
-  nav.hidden = !session.person || !TABS.some(([path]) => path === current);
+  const tabs = tabsFor(session.person);
+  nav.hidden = !session.person || !tabs.some(([path]) => path === current);
+  nav.classList.toggle('five', tabs.length === 5);
   nav.setAttribute('aria-label', t('tabs'));
-  replace(nav, ...TABS.map(([path, label]) => h('a', {
+  replace(nav, ...tabs.map(([path, label]) => h('a', {
     href: path,
     class: 'tab',
     'aria-current': path === current ? 'page' : false,
@@ -185,7 +194,9 @@ async function start() {
   await useLanguage(guessLanguage());
   document.addEventListener('click', (event) => {
     const link = event.target.closest('a[href^="/"]');
-    if (!link || link.hasAttribute('download') || event.metaKey || event.ctrlKey) return;
+    // Downloads and pages outside the app (the printable report) load as themselves.
+    if (!link || link.hasAttribute('download') || link.relList.contains('external')) return;
+    if (event.metaKey || event.ctrlKey) return;
     event.preventDefault();
     go(link.getAttribute('href'));
   });

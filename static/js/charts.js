@@ -1,5 +1,5 @@
 // Small hand-drawn SVG charts. Each is an image with a text summary for screen readers;
-// the numbers are also in the list beside it.
+// the numbers are also in a list or table beside it (numbersTable).
 import { h, svg } from './dom.js';
 
 const W = 320;
@@ -43,9 +43,12 @@ export function lineChart({ label, values, labels, yMax }) {
 }
 
 // Bars per week with a dashed target line; bars that met the target are filled darker.
+// `target` is one number for every bar, or one per bar (a team's target follows the
+// members enrolled that week), drawn as a dashed mark over each bar.
 export function barChart({ label, values, met, target, labels }) {
   const inner = H - PAD.top - PAD.bottom;
-  const top = Math.max(1, target ?? 0, ...values);
+  const targets = Array.isArray(target) ? target : null;
+  const top = Math.max(1, ...(targets ?? [target ?? 0]).map((v) => v ?? 0), ...values);
   const ys = (v) => PAD.top + scale([top], inner)(v);
   const slot = (W - PAD.left - PAD.right) / Math.max(1, values.length);
   return frame(label,
@@ -55,9 +58,30 @@ export function barChart({ label, values, met, target, labels }) {
       y: ys(v),
       width: slot * 0.7,
       height: Math.max(0, H - PAD.bottom - ys(v)),
-      class: met[i] ? 'bar met' : 'bar',
+      class: met?.[i] ? 'bar met' : 'bar',
     })),
-    target ? svg('line', { x1: PAD.left, x2: W - PAD.right, y1: ys(target), y2: ys(target), class: 'target' }) : null,
+    targets ? targets.map((v, i) => (v ? svg('line', {
+      x1: PAD.left + i * slot + slot * 0.05,
+      x2: PAD.left + (i + 1) * slot - slot * 0.05,
+      y1: ys(v),
+      y2: ys(v),
+      class: 'target',
+    }) : null)) : null,
+    !targets && target ? svg('line', { x1: PAD.left, x2: W - PAD.right, y1: ys(target), y2: ys(target), class: 'target' }) : null,
     labels?.length ? svg('text', { x: PAD.left, y: H - 6, class: 'tick' }, labels[0]) : null,
     labels?.length > 1 ? svg('text', { x: W - PAD.right, y: H - 6, class: 'tick', 'text-anchor': 'end' }, labels.at(-1)) : null);
+}
+
+// The numbers of a chart as a table: the first cell of each row heads it (text or a
+// node). A row given as { head, note } spans the other columns with the note.
+export function numbersTable({ caption, columns, rows }) {
+  // A narrow phone may scroll a wide table sideways: the keyboard must reach it too.
+  return h('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': caption },
+    h('table', { class: 'numbers-table' },
+      h('caption', {}, caption),
+      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, rows.map((row) => (Array.isArray(row)
+        ? h('tr', {}, h('th', { scope: 'row' }, row[0]), row.slice(1).map((cell) => h('td', {}, cell)))
+        : h('tr', {}, h('th', { scope: 'row' }, row.head),
+          h('td', { colspan: columns.length - 1, class: 'muted' }, row.note)))))));
 }

@@ -17,7 +17,21 @@ def asset_urls(client: FlaskClient) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/today", "/checkin", "/progress", "/settings", "/join/abc", "/sign-in/abc"]
+    "path",
+    [
+        "/",
+        "/today",
+        "/checkin",
+        "/progress",
+        "/settings",
+        "/team",
+        "/team/plan",
+        "/team/7",
+        "/team/7/invites",
+        "/team/7/settings",
+        "/join/abc",
+        "/sign-in/abc",
+    ],
 )
 def test_every_screen_is_the_shell_under_a_strict_policy(client: FlaskClient, path: str) -> None:
     response = client.get(path)
@@ -27,6 +41,11 @@ def test_every_screen_is_the_shell_under_a_strict_policy(client: FlaskClient, pa
     assert response.headers["Cache-Control"] == "no-cache"
     body = response.get_data(as_text=True)
     assert "<script>" not in body and "style=" not in body and "<style" not in body
+
+
+@pytest.mark.parametrize("path", ["/team/abc", "/team/7/other", "/team/plan/7"])
+def test_paths_that_are_no_team_screen_are_not_found(client: FlaskClient, path: str) -> None:
+    assert client.get(path).status_code == 404
 
 
 def test_files_are_versioned_gzipped_and_cached_for_a_year(client: FlaskClient) -> None:

@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 
 from coach.accounts.models import Person
 from coach.coaching.models import CheckIn, WorkoutSet
-from coach.extensions import db
 from coach.web import assets
 from tests.factories import make_invite, make_team
+from tests.web.browser import axe_violations, rows, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -47,30 +46,6 @@ def log_counted_sets(page: Any, count: int) -> None:
         page.wait_for_function(
             "n => document.querySelectorAll('.card:has(.counter) .log-set').length < n", arg=before
         )
-
-
-def wait_until(check: Callable[[], bool], timeout: float = 10.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if check():
-            return
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
-
-
-def rows(model: type) -> list[Any]:
-    db.session.rollback()  # see what the server's own sessions committed
-    return list(db.session.scalars(sa.select(model)))
-
-
-def axe_violations(page: Any, axe_source: str) -> list[dict[str, Any]]:
-    # Evaluated through the DevTools protocol, which the page's strict CSP does not
-    # govern (a <script> tag would be refused, as it should be).
-    page.evaluate(f"{axe_source}\n;0")
-    result = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-    )
-    return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
 def controlled(page: Any) -> None:

@@ -27,7 +27,8 @@ from coach.reminders.models import PushSubscription, ReminderSettings
 from coach.reminders.service import payload
 from tests.reminders.conftest import FAST_DELIVERY
 from tests.reminders.push_service import Answer, PushService
-from tests.web.test_phone_app import axe_violations, controlled, invite_link, join, rows, wait_until
+from tests.web.browser import axe_violations, rows, wait_until
+from tests.web.test_phone_app import controlled, invite_link, join
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,79 @@
+// The team screens for leads and admins: /team, /team/plan, /team/<id>,
+// /team/<id>/invites and /team/<id>/settings. A member is told the screens are not
+// for them (the API refuses them anyway).
+import { api, ApiError, Offline } from '../api.js';
+import { h, replace } from '../dom.js';
+import { t } from '../i18n.js';
+import { runsTeams } from './team_parts.js';
+
+const PARTS = {
+  overview: () => import('./team_overview.js'),
+  invites: () => import('./team_invites.js'),
+  settings: () => import('./team_settings.js'),
+  plan: () => import('./team_plan.js'),
+};
+
+function notForYou(main) {
+  replace(main,
+    h('h1', {}, t('team')),
+    h('p', { class: 'note', role: 'status' }, t('team_not_for_you')),
+    h('p', {}, h('a', { href: '/today', class: 'button secondary' }, t('back_to_today'))));
+}
+
+function problem(main, message) {
+  replace(main, h('h1', {}, t('team')), h('p', { role: 'alert', class: 'note warn' }, message));
+}
+
+// Which screen the path names, and for which team.
+function route(pathname) {
+  const [, , second, third] = pathname.split('/');
+  if (!second) return { part: 'overview', teamId: null };
+  if (second === 'plan' && !third) return { part: 'plan', teamId: null };
+  if (/^\d{1,10}$/.test(second) && (!third || third === 'invites' || third === 'settings')) {
+    return { part: third || 'overview', teamId: Number(second) };
+  }
+  return null;
+}
+
+export async function show(main, ctx) {
+  const person = ctx.session.person;
+  if (!runsTeams(person)) {
+    notForYou(main);
+    return;
+  }
+  const where = route(location.pathname);
+  if (!where) {
+    problem(main, t('team_not_found'));
+    return;
+  }
+  let teams;
+  try {
+    teams = await api('GET', '/api/teams');
+  } catch (error) {
+    if (error instanceof Offline) problem(main, t('team_offline'));
+    else if (error instanceof ApiError && error.status === 403) notForYou(main);
+    else throw error;
+    return;
+  }
+  let team = null;
+  if (where.teamId !== null) {
+    team = teams.find((candidate) => candidate.id === where.teamId);
+    if (!team) {
+      problem(main, t('team_not_found'));
+      return;
+    }
+  } else if (where.part === 'overview' && person.role !== 'admin' && teams.length === 1) {
+    // A lead of one team goes straight to it.
+    await ctx.go(`/team/${teams[0].id}`, { replaceState: true });
+    return;
+  }
+  const module = await PARTS[where.part]();
+  try {
+    await module.show(main, { ...ctx, teams, team });
+  } catch (error) {
+    if (error instanceof Offline) problem(main, t('team_offline'));
+    else if (error instanceof ApiError && error.status === 403) notForYou(main);
+    else if (error instanceof ApiError && error.status === 404) problem(main, t('team_not_found'));
+    else throw error;
+  }
+}
