@@ -82,7 +82,9 @@ class InviteCreatedSchema(InviteSchema):
     url = fields.String(
         metadata={"description": "The link to share; its last path segment is the token"}
     )
-    qr_svg = fields.String(metadata={"description": "The link as an SVG QR code"})
+    qr_svg = fields.String(
+        metadata={"description": "The link as a QR code: an SVG document with a viewBox"}
+    )
 
 
 class InvitePreviewSchema(Schema):

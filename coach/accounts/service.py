@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -101,7 +102,21 @@ def invite_url(token: str) -> str:
 
 
 def qr_svg(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(scale=4, dark="#1b2733", light="#ffffff")
+    """The link as a standalone SVG document (namespace and viewBox, no fixed size), so
+    it works inlined and as an image file alike, and scales to any size."""
+    out = io.BytesIO()
+    segno.make(url, error="m").save(
+        out,
+        kind="svg",
+        xmldecl=False,
+        svgns=True,
+        omitsize=True,
+        nl=False,
+        scale=4,
+        dark="#1b2733",
+        light="#ffffff",
+    )
+    return out.getvalue().decode()
 
 
 def create_invite(inviter: Person, team: Team, data: dict[str, Any]) -> CreatedInvite:

@@ -166,9 +166,11 @@ def test_invite_qr_code_is_well_formed_svg(team: Team, admin_api: ApiClient) -> 
     assert response.status_code == 201
     svg = response.json["qr_svg"]
     root = ET.fromstring(svg)  # raises on anything that is not well-formed XML
-    assert root.tag.rpartition("}")[2] == "svg"
-    width, height = float(root.attrib["width"]), float(root.attrib["height"])
-    assert width == height > 0
+    # A document of its own (it is shown as an image), square and free to scale.
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    x, y, width, height = map(float, root.attrib["viewBox"].split())
+    assert x == y == 0 and width == height > 0
+    assert "width" not in root.attrib and "height" not in root.attrib
     paths = [el for el in root.iter() if el.tag.rpartition("}")[2] == "path"]
     assert paths and all(p.attrib.get("d") for p in paths)
     # Two invites have different tokens, so different codes.

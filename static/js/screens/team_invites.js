@@ -5,22 +5,12 @@ import { h, replace } from '../dom.js';
 import { date, t } from '../i18n.js';
 import { clearFieldErrors, errorSlot, isAdmin, section, SHORT, showFieldErrors, teamNav } from './team_parts.js';
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
-
-// The API's QR code is SVG meant for inlining in HTML. Inlining markup is what the app
-// never does, so it becomes an image instead: as a file of its own it needs the SVG
-// namespace, and a viewBox to scale. An <img> runs no script and loads nothing else,
-// and the policy allows data: images.
+// The API's QR code is a standalone SVG document. Inlining markup is what the app never
+// does, so it becomes an image: an <img> runs no script and loads nothing else, and the
+// policy allows data: images.
 export function qrImageUrl(markup) {
-  let text = String(markup).trim();
+  const text = String(markup).trim();
   if (!/^<svg[\s>]/.test(text)) return null;
-  const open = text.slice(0, text.indexOf('>'));
-  if (!/\sxmlns=/.test(open)) text = text.replace(/^<svg/, `<svg xmlns="${SVG_NS}"`);
-  const width = /\swidth="(\d+(?:\.\d+)?)"/.exec(open)?.[1];
-  const height = /\sheight="(\d+(?:\.\d+)?)"/.exec(open)?.[1];
-  if (!/\sviewBox=/.test(open) && width && height) {
-    text = text.replace(/^<svg/, `<svg viewBox="0 0 ${width} ${height}"`);
-  }
   return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`;
 }
 
