@@ -388,6 +388,9 @@ def _list_teams(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClie
         "other_admin": [],
     }[caller]
     assert [t["id"] for t in r.json] == expected
+    leads = {t["id"]: [lead["id"] for lead in t["leads"]] for t in r.json}
+    expected_leads = {w.team_id: [w.people["lead"]], w.other_team_id: [w.people["other_lead"]]}
+    assert leads == {team_id: expected_leads[team_id] for team_id in expected}
 
 
 def _create_team(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
@@ -399,6 +402,8 @@ def _create_team(w: World, caller: str, r: TestResponse, app: Flask, api: ApiCli
 def _get_team(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
     assert r.json["id"] == w.team_id
     assert r.json["member_count"] == 2  # the member and the lead
+    # Its lead is listed (for choosing key persons); the member and team B's lead are not.
+    assert [lead["id"] for lead in r.json["leads"]] == [w.people["lead"]]
 
 
 def _patch_team(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:

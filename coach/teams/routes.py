@@ -46,7 +46,9 @@ class TeamsView(MethodView):
     @signed_in(Role.ADMIN, Role.LEAD)
     @blp.response(200, TeamSchema(many=True))
     def get(self) -> list[Team]:
-        """Teams the caller runs: all of the workplace's for an admin, their own for a lead."""
+        """Teams the caller runs: all of the workplace's for an admin, their own for a lead.
+
+        Each lists its leads, the people who may be its key persons in the plan."""
         return service.teams_visible_to(caller())
 
     @signed_in(Role.ADMIN)
@@ -62,8 +64,8 @@ class TeamView(MethodView):
     @signed_in(Role.ADMIN, Role.LEAD)
     @blp.response(200, TeamSchema)
     def get(self, team_id: int) -> Team:
-        """One team; a lead sees only their own."""
-        return service.with_member_counts([service.team_for(caller(), team_id)])[0]
+        """One team, with its leads; a lead sees only their own."""
+        return service.with_roster([service.team_for(caller(), team_id)])[0]
 
     @signed_in(Role.ADMIN, Role.LEAD)
     @blp.arguments(TeamSchema(partial=True))

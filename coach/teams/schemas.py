@@ -36,6 +36,11 @@ class WorkplaceSchema(Schema):
     band_set = fields.Nested(BandSetSchema, dump_only=True)
 
 
+class TeamLeadSchema(Schema):
+    id = fields.Integer()
+    display_name = fields.String()
+
+
 class TeamSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = name_field(80, required=True)
@@ -43,3 +48,8 @@ class TeamSchema(Schema):
     reminder_time = WallClockTime()
     workdays = weekdays_field()
     member_count = fields.Integer(dump_only=True)
+    leads = fields.List(
+        fields.Nested(TeamLeadSchema),
+        dump_only=True,
+        metadata={"description": "The team's leads by name: the people who may be its key persons"},
+    )

@@ -59,7 +59,7 @@ def teams_visible_to(caller: Person) -> list[Team]:
     query = sa.select(Team).where(Team.workplace_id == caller.workplace_id).order_by(Team.name)
     if caller.role_enum is not Role.ADMIN:
         query = query.where(Team.id == caller.team_id)
-    return with_member_counts(db.session.scalars(query).all())
+    return with_roster(db.session.scalars(query).all())
 
 
 def team_for(caller: Person, team_id: int) -> Team:
@@ -75,17 +75,29 @@ def team_for(caller: Person, team_id: int) -> Team:
     return team
 
 
-def with_member_counts(teams: Iterable[Team]) -> list[Team]:
+def with_roster(teams: Iterable[Team]) -> list[Team]:
+    """The teams with their member counts and their leads (id and display name, by name),
+    so an admin can choose key persons. A lead is listed as a lead, whether or not they
+    share their participation: the role is staff information, not a figure about them."""
     teams = list(teams)
+    team_ids = [t.id for t in teams]
     counts = dict(
         db.session.execute(
             sa.select(Person.team_id, sa.func.count())
-            .where(Person.team_id.in_([t.id for t in teams]))
+            .where(Person.team_id.in_(team_ids))
             .group_by(Person.team_id)
         ).all()
     )
+    leads: dict[int, list[dict[str, Any]]] = {}
+    for person_id, team_id, name in db.session.execute(
+        sa.select(Person.id, Person.team_id, Person.display_name)
+        .where(Person.team_id.in_(team_ids), Person.role == Role.LEAD.value)
+        .order_by(Person.display_name, Person.id)
+    ):
+        leads.setdefault(team_id, []).append({"id": person_id, "display_name": name})
     for team in teams:
         team.member_count = counts.get(team.id, 0)  # type: ignore[attr-defined]
+        team.leads = leads.get(team.id, [])  # type: ignore[attr-defined]
     return teams
 
 
@@ -108,7 +120,7 @@ def create_team(workplace_id: int, data: dict[str, Any]) -> Team:
     _apply(team, data)
     db.session.add(team)
     db.session.commit()
-    return with_member_counts([team])[0]
+    return with_roster([team])[0]
 
 
 def update_team(team: Team, changes: dict[str, Any]) -> Team:
@@ -116,7 +128,7 @@ def update_team(team: Team, changes: dict[str, Any]) -> Team:
         _ensure_unique_name(team.workplace_id, changes["name"].strip(), team.id)
     _apply(team, changes)
     db.session.commit()
-    return with_member_counts([team])[0]
+    return with_roster([team])[0]
 
 
 def _apply(team: Team, data: dict[str, Any]) -> None:

@@ -96,3 +96,28 @@ def test_a_non_sharing_members_name_appears_in_no_answer(app: Flask, role: str) 
     assert "Sam Shares" in participation.get_data(as_text=True)
     assert participation.json["members_not_sharing"] == 6  # the lead, Zelda and four more
     assert f"/api/teams/{values['team_id']}/participation" in seen_ok
+
+
+@pytest.mark.parametrize("role", ["lead", "admin"])
+def test_a_non_sharing_lead_is_named_only_as_a_lead(app: Flask, role: str) -> None:
+    """Teams list their leads (to choose key persons) and the plan names its key persons;
+    neither ties a name to a figure. Every other answer, the participation, pain and
+    report among them, must not name a lead who does not share."""
+    lead, admin, values = _world()
+    assert not lead.share_participation
+    api = signed_in_client(app, lead if role == "lead" else admin)
+    team_id = values["team_id"]
+    as_a_lead = {"/api/teams", f"/api/teams/{team_id}", f"/api/teams/{team_id}/plan"}
+    if role == "admin":
+        as_a_lead.add("/api/workplace/plan")
+    else:
+        as_a_lead.update({"/api/me", "/api/me/export.csv"})  # the lead's own record
+
+    naming = {
+        path
+        for path in _get_paths(app, values)
+        if "Lead Lis" in api.get(path).get_data(as_text=True)
+    }
+    assert naming == as_a_lead
+    team = api.get(f"/api/teams/{team_id}").json
+    assert team["leads"] == [{"id": lead.id, "display_name": "Lead Lis"}]

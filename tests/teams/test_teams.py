@@ -68,6 +68,7 @@ def test_create_team_with_defaults(admin_api: ApiClient, workplace: Workplace) -
         "reminder_time": "11:25",
         "workdays": WORKDAYS,
         "member_count": 0,
+        "leads": [],
     }
     team = db.session.get(Team, body["id"])
     assert team is not None
@@ -137,6 +138,7 @@ def test_same_name_in_another_workplace_is_fine(admin_api: ApiClient, workplace:
         ({"name": None}, "name"),
         ({}, "name"),
         ({"name": "A", "member_count": 3}, "member_count"),
+        ({"name": "A", "leads": [{"id": 1, "display_name": "X"}]}, "leads"),
         ({"name": "A", "workplace_id": 1}, "workplace_id"),
     ],
 )
@@ -206,6 +208,74 @@ def test_lead_sees_only_their_own_team(app: Flask, workplace: Workplace) -> None
     assert [(t["id"], t["member_count"]) for t in response.json] == [(own.id, 2)]
     assert api.get(f"/api/teams/{own.id}").status_code == 200
     assert_error(api.get(f"/api/teams/{other.id}"), 404)
+
+
+# -- leads, for choosing key persons ------------------------------------------------
+
+
+def lead_names(response: TestResponse) -> dict[str, list[str]]:
+    assert response.status_code == 200, response.json
+    teams = response.json if isinstance(response.json, list) else [response.json]
+    return {t["name"]: [lead["display_name"] for lead in t["leads"]] for t in teams}
+
+
+def test_admin_sees_each_teams_leads_and_no_one_else(app: Flask, workplace: Workplace) -> None:
+    packing = make_team(workplace, name="Packing")
+    dispatch = make_team(workplace, name="Dispatch")
+    make_team(workplace, name="Empty")
+    # Two leads, listed by name; one does not share their participation (the default).
+    vera = make_person(Role.LEAD, team=packing, display_name="Vera Lead")
+    bo = make_person(Role.LEAD, team=packing, display_name="Bo Lead", share_participation=True)
+    make_person(Role.MEMBER, team=packing, display_name="Mia Member", share_participation=True)
+    make_person(Role.LEAD, team=dispatch, display_name="Dan Lead")
+    make_person(Role.ADMIN, workplace=workplace, team=dispatch, display_name="Ada In-Team")
+    foreign = make_team(make_workplace(), name="Abroad")
+    make_person(Role.LEAD, team=foreign, display_name="Far Lead")
+    api = signed_in_client(app, make_person(Role.ADMIN, workplace=workplace))
+
+    listed = api.get("/api/teams")
+    assert lead_names(listed) == {
+        "Dispatch": ["Dan Lead"],
+        "Empty": [],
+        "Packing": ["Bo Lead", "Vera Lead"],
+    }
+    [packing_answer] = [t for t in listed.json if t["id"] == packing.id]
+    assert packing_answer["leads"] == [
+        {"id": bo.id, "display_name": "Bo Lead"},
+        {"id": vera.id, "display_name": "Vera Lead"},
+    ]
+    one = api.get(f"/api/teams/{packing.id}")
+    assert one.json["leads"] == packing_answer["leads"]
+    assert lead_names(api.get(f"/api/teams/{dispatch.id}")) == {"Dispatch": ["Dan Lead"]}
+    # Members (sharing or not) and admins are not leads; another workplace is not seen.
+    for response in (listed, one):
+        text = response.get_data(as_text=True)
+        assert "Mia Member" not in text and "Ada In-Team" not in text
+        assert "Far Lead" not in text
+    assert_error(api.get(f"/api/teams/{foreign.id}"), 404)
+
+
+def test_a_lead_sees_their_own_teams_leads_only(app: Flask, workplace: Workplace) -> None:
+    own = make_team(workplace, name="Own")
+    other = make_team(workplace, name="Other")
+    lead = make_person(Role.LEAD, team=own, display_name="Lone Lead")
+    make_person(Role.LEAD, team=own, display_name="Kim Co-Lead")
+    make_person(Role.LEAD, team=other, display_name="Ole Other-Lead")
+    api = signed_in_client(app, lead)
+
+    assert lead_names(api.get("/api/teams")) == {"Own": ["Kim Co-Lead", "Lone Lead"]}
+    assert lead_names(api.get(f"/api/teams/{own.id}")) == {"Own": ["Kim Co-Lead", "Lone Lead"]}
+    hidden = api.get(f"/api/teams/{other.id}")
+    assert_error(hidden, 404)
+    assert "Ole Other-Lead" not in hidden.get_data(as_text=True)
+
+
+def test_changing_a_team_answers_with_its_leads(app: Flask, workplace: Workplace) -> None:
+    team = make_team(workplace, name="Packing")
+    lead = make_person(Role.LEAD, team=team, display_name="Lis Lead")
+    response = signed_in_client(app, lead).patch(f"/api/teams/{team.id}", json={"name": "Pack"})
+    assert response.status_code == 200, response.json
+    assert response.json["leads"] == [{"id": lead.id, "display_name": "Lis Lead"}]
 
 
 def test_member_cannot_list_teams(app: Flask, workplace: Workplace) -> None:

@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from coach.accounts.auth import COOKIE
 from coach.accounts.models import Invite, Person
 from coach.domain.roles import Role
+from coach.extensions import db
 from coach.instruction.models import InstructionPlan
 from coach.teams.models import Team
 from tests.factories import make_device_session, make_person, make_team, make_workplace
@@ -47,7 +49,10 @@ def team_with_history() -> tuple[Team, Person, Person]:
     workplace = make_workplace(name="Havnekontoret")
     team = make_team(workplace, name="Pakkeriet", program="office-daily-5")
     lead = make_person(
-        Role.LEAD, team=team, display_name="Lis Lead", share_participation=True,
+        Role.LEAD,
+        team=team,
+        display_name="Lis Lead",
+        share_participation=True,
         created_at=long_ago(),
     )
     anna = make_person(
@@ -246,4 +251,60 @@ def test_an_admin_edits_the_plan_and_a_plan_past_a_limit_names_it(
     assert sorted(w.week_start for w in plan.weeks) == [
         start + timedelta(weeks=i) for i in range(15)
     ]
+    assert page.errors == []
+
+
+def test_an_admin_chooses_key_persons_among_each_teams_leads(
+    app: Flask, live_url: str, phone: Callable[[], Any], axe_source: str, shots: Path
+) -> None:
+    workplace = make_workplace(name="Havnekontoret")
+    packing = make_team(workplace, name="Pakkeriet")
+    store = make_team(workplace, name="Lageret")
+    lis = make_person(Role.LEAD, team=packing, display_name="Lis Lead")
+    kai = make_person(Role.LEAD, team=packing, display_name="Kai Lead")
+    make_person(team=packing, display_name="Mads Member", share_participation=True)
+    admin = make_person(Role.ADMIN, workplace=workplace, display_name="Ada Admin")
+    page = signed_in_page(phone(), live_url, admin)
+    page.goto(f"{live_url}/team/plan")
+    page.get_by_text("Der er endnu ingen instruktionsplan.").wait_for()
+
+    choices = page.locator("#plan-key-persons")
+    packing_box = choices.get_by_role("group", name="Pakkeriet")
+    assert packing_box.get_by_role("checkbox").count() == 2  # the leads, not the member
+    assert "Mads Member" not in choices.inner_text()
+    store_box = choices.get_by_role("group", name="Lageret")
+    assert "Holdet har endnu ingen holdleder." in store_box.inner_text()
+    invite = store_box.get_by_role("link", name="Invitér en holdleder til Lageret")
+    assert invite.get_attribute("href") == f"/team/{store.id}/invites"
+
+    page.get_by_label("Projektet starter").fill("2027-01-04")
+    page.get_by_label("Projektet slutter").fill("2027-06-30")
+    packing_box.get_by_label("Lis Lead").check()
+    page.get_by_role("button", name="Gem planen").click()
+    page.get_by_text("Gemt.").wait_for()
+    team_part = page.locator("section", has=page.locator("h3", has_text="Pakkeriet"))
+    team_part.get_by_text("Nøglepersoner: Lis Lead").wait_for()
+    [plan] = rows(InstructionPlan)
+    assert [k.person_id for k in plan.key_persons] == [lis.id]
+    assert axe_violations(page, axe_source) == []
+
+    # Kai stops being a lead while the form is open: the API's refusal names him.
+    db.session.execute(sa.update(Person).where(Person.id == kai.id).values(role="member"))
+    db.session.commit()
+    packing_box.get_by_label("Kai Lead").check()
+    page.get_by_role("button", name="Gem planen").click()
+    error = page.locator("#err-plan-key-persons")
+    error.get_by_text("Nøglepersoner skal være holdledere på deres hold.").wait_for()
+    assert f"Person {kai.id} is not a lead of team {packing.id}" in error.inner_text()
+    assert choices.get_attribute("aria-invalid") == "true"
+    page.screenshot(path=shots / "key-persons-refused.png", full_page=True)
+    assert axe_violations(page, axe_source) == []
+    [plan] = rows(InstructionPlan)
+    assert [k.person_id for k in plan.key_persons] == [lis.id]
+
+    # Opened again, the form ticks the plan's key persons and lists only today's leads.
+    page.reload()
+    choices.get_by_role("group", name="Pakkeriet").get_by_label("Lis Lead").wait_for()
+    assert packing_box.get_by_label("Lis Lead").is_checked()
+    assert packing_box.get_by_role("checkbox").count() == 1
     assert page.errors == []

@@ -51,18 +51,63 @@ function planView(plan) {
     plan.teams.map(teamPart));
 }
 
-// The admin's form: dates and instructor weeks. Key persons are kept as they are.
-function planForm(plan, onSaved) {
+// Per team, a checkbox for each of its leads (from GET /api/teams), ticked when the
+// plan has them as key persons. A key person who is no longer one of the team's leads
+// stays ticked and says so: saving as it is then names them in the API's refusal,
+// rather than dropping them without a word.
+function keyPersonChoices(teams, plan) {
+  const chosen = new Map((plan?.teams ?? []).map((part) => [part.team_id, part.key_persons]));
+  const boxes = [];
+  const groups = teams.map((team) => {
+    const current = chosen.get(team.id) ?? [];
+    const leadIds = new Set(team.leads.map((lead) => lead.id));
+    const people = [...team.leads, ...current.filter((p) => !leadIds.has(p.id))];
+    if (!people.length) {
+      return h('fieldset', { class: 'key-team' }, h('legend', {}, team.name),
+        h('p', { class: 'hint' }, t('team_has_no_lead'), ' ',
+          h('a', { href: `/team/${team.id}/invites` }, t('invite_a_lead', { team: team.name }))));
+    }
+    return h('fieldset', { class: 'key-team' }, h('legend', {}, team.name),
+      people.map((person) => {
+        const id = `key-${team.id}-${person.id}`;
+        const box = h('input', {
+          type: 'checkbox', id, checked: current.some((p) => p.id === person.id),
+        });
+        boxes.push({ box, teamId: team.id, personId: person.id });
+        return h('div', { class: 'check' }, box, h('label', { for: id }, person.display_name,
+          leadIds.has(person.id) ? null : h('small', { class: 'hint' }, ` (${t('no_longer_lead')})`)));
+      }));
+  });
+  const box = h('fieldset', { id: 'plan-key-persons', tabindex: -1 },
+    h('legend', {}, t('key_persons')),
+    h('p', { class: 'hint' }, t('key_persons_hint')),
+    groups);
+  // The plan's key_persons: one entry per team with at least one ticked.
+  const value = () => {
+    const byTeam = new Map();
+    for (const { box: input, teamId, personId } of boxes) {
+      if (!input.checked) continue;
+      if (!byTeam.has(teamId)) byTeam.set(teamId, []);
+      byTeam.get(teamId).push(personId);
+    }
+    return [...byTeam].map(([team_id, person_ids]) => ({ team_id, person_ids }));
+  };
+  return { box, value };
+}
+
+// The admin's form: dates, instructor weeks and each team's key persons.
+function planForm(plan, teams, onSaved) {
   const starts = h('input', { id: 'plan-starts', type: 'date', value: plan?.starts_on ?? '' });
   const ends = h('input', { id: 'plan-ends', type: 'date', value: plan?.ends_on ?? '' });
   const weeksBox = h('fieldset', { id: 'plan-weeks', tabindex: -1 }, h('legend', {}, t('instructor_weeks')));
+  const keyPersons = keyPersonChoices(teams, plan);
   const rows = h('ol', { class: 'week-inputs' });
   const counter = h('p', { class: 'hint', 'aria-live': 'polite' });
   const slots = {
     starts_on: { field: starts, slot: errorSlot(starts) },
     ends_on: { field: ends, slot: errorSlot(ends) },
     instructor_weeks: { field: weeksBox, slot: errorSlot(weeksBox) },
-    key_persons: { field: null, slot: h('div', { id: 'err-key-persons', class: 'error', role: 'alert' }) },
+    key_persons: { field: keyPersons.box, slot: errorSlot(keyPersons.box) },
   };
   const general = h('p', { role: 'alert', class: 'error' });
   const note = h('p', { role: 'status', class: 'hint' });
@@ -114,10 +159,6 @@ function planForm(plan, onSaved) {
     h('button', { type: 'button', class: 'button secondary', onclick: () => addWeek(nextWeek()).focus() }, t('add_week')));
   count();
 
-  const keyPersons = (plan?.teams ?? [])
-    .filter((team) => team.key_persons.length)
-    .map((team) => ({ team_id: team.team_id, person_ids: team.key_persons.map((p) => p.id) }));
-
   const form = h('form', {
     class: 'stack',
     novalidate: true,
@@ -132,7 +173,7 @@ function planForm(plan, onSaved) {
           starts_on: starts.value || null,
           ends_on: ends.value || null,
           instructor_weeks: weeks,
-          key_persons: keyPersons,
+          key_persons: keyPersons.value(),
         });
         note.textContent = t('saved');
         onSaved(saved);
@@ -154,7 +195,7 @@ function planForm(plan, onSaved) {
     h('p', { class: 'hint' }, t('project_ends_hint')), slots.ends_on.slot),
   weeksBox,
   slots.instructor_weeks.slot,
-  keyPersons.length ? h('p', { class: 'hint' }, t('key_persons_kept')) : null,
+  keyPersons.box,
   slots.key_persons.slot,
   general,
   note,
@@ -183,5 +224,5 @@ export async function show(main, ctx) {
     admin ? h('nav', { class: 'subnav', 'aria-label': t('team_screens') },
       h('a', { href: '/team', class: 'chip-link' }, t('all_teams'))) : null,
     viewSlot,
-    admin ? planForm(plan, onSaved) : null);
+    admin ? planForm(plan, teams, onSaved) : null);
 }
