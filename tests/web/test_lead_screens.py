@@ -228,6 +228,7 @@ def test_an_admin_edits_the_plan_and_a_plan_past_a_limit_names_it(
     for _ in range(16):
         add.click()
     page.get_by_text("16 uger valgt, højst 15.").wait_for()
+    assert page.locator("#plan-edit").inner_text() == "Lav planen"  # there is none yet
     page.get_by_role("button", name="Gem planen").click()
 
     error = page.locator("#err-plan-weeks")
@@ -242,6 +243,7 @@ def test_an_admin_edits_the_plan_and_a_plan_past_a_limit_names_it(
     page.get_by_role("button", name="Gem planen").click()
     page.get_by_text("15 uger planlagt, 0 tilbage").wait_for()
     assert error.inner_text() == ""
+    assert page.locator("#plan-edit").inner_text() == "Ret planen"  # now there is one
     # The team's weeks with new exercises after the last visit are warned about.
     team_part = page.locator("section", has=page.locator("h3", has_text="Pakkeriet"))
     team_part.get_by_text(re.compile(r"^\d+ uger med nye øvelser uden instruktør")).wait_for()

@@ -176,6 +176,8 @@ function planForm(plan, teams, onSaved) {
           key_persons: keyPersons.value(),
         });
         note.textContent = t('saved');
+        // From now on there is a plan to change, not one to make.
+        document.getElementById('plan-edit').textContent = t('edit_plan');
         onSaved(saved);
       } catch (error) {
         const left = showFieldErrors(slots, error, {
