@@ -24,7 +24,7 @@ from coach.catalogue.service import current_catalogue
 from coach.coaching.journal import PAIN_COLUMNS
 from coach.coaching.models import CheckIn, WorkoutSet
 from coach.coaching.team_totals import TeamWeekTotal
-from coach.coaching.weeks import iso_week_start
+from coach.coaching.weeks import days_after, iso_week_start
 from coach.database import utcnow
 from coach.domain import privacy
 from coach.domain.adherence import WEEK, current_streak, week_start, weekly_target
@@ -126,16 +126,148 @@ def _folded(
     return result
 
 
-def _last_sessions(person_ids: Sequence[int]) -> dict[int, date]:
-    """Each person's last day trained, over their whole history."""
-    if not person_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(WorkoutSet.person_id, sa.func.max(WorkoutSet.local_date))
-        .where(WorkoutSet.person_id.in_(person_ids))
-        .group_by(WorkoutSet.person_id)
+# -- the team view: three statements built once --------------------------------------
+#
+# For one team the database answers faster than SQLAlchemy builds and compiles a
+# statement with subqueries, so the team view's statements are built once, with bound
+# parameters (``team_id``; ``first``, the first Monday shown; ``end``, the Monday
+# after the last week shown), and run on the session's connection: plain rows, no
+# ORM entities to load.
+
+_TEAM_ID = sa.bindparam("team_id", type_=sa.Integer)
+_FIRST = sa.bindparam("first", type_=sa.Date)
+_END = sa.bindparam("end", type_=sa.Date)
+
+
+def _connection() -> sa.Connection:
+    return db.session.connection()
+
+
+def _members_and_weeks_statement() -> sa.Select[Any]:
+    """A row per member and week trained (one for a member who did not train): the
+    member, the week, the days trained in it and the latest of them; for a sharing
+    member who did not train in the weeks, their last day trained ever instead."""
+    days = (
+        sa.select(WorkoutSet.person_id, WorkoutSet.local_date)
+        .join(Person, Person.id == WorkoutSet.person_id)
+        .where(Person.team_id == _TEAM_ID, WorkoutSet.local_date >= _FIRST)
+        .where(WorkoutSet.local_date < _END)
+        .distinct()
+        .subquery()
     )
-    return dict(rows.all())
+    week = iso_week_start(days.c.local_date)
+    weekly = (
+        sa.select(
+            days.c.person_id,
+            week.label("week_start"),
+            sa.func.count().label("sessions"),
+            sa.func.max(days.c.local_date).label("newest"),
+        )
+        .group_by(days.c.person_id, week)
+        .subquery()
+    )
+    ever = (
+        sa.select(sa.func.max(WorkoutSet.local_date))
+        .where(WorkoutSet.person_id == Person.id)
+        .correlate(Person)
+        .scalar_subquery()
+    )
+    return (
+        sa.select(
+            Person.id,
+            Person.display_name,
+            Person.share_participation,
+            Person.created_at,
+            weekly.c.week_start,
+            weekly.c.sessions,
+            # The whole history only for a sharing member with no row in the weeks:
+            # one index lookup each.
+            sa.func.coalesce(weekly.c.newest, sa.case((Person.share_participation, ever))),
+        )
+        .outerjoin(weekly, weekly.c.person_id == Person.id)
+        .where(Person.team_id == _TEAM_ID)
+        .order_by(Person.display_name, Person.id)
+    )
+
+
+def _folded_statement() -> sa.Select[Any]:
+    return sa.select(
+        TeamWeekTotal.week_start, TeamWeekTotal.sessions, TeamWeekTotal.active_members
+    ).where(
+        TeamWeekTotal.team_id == _TEAM_ID,
+        TeamWeekTotal.week_start >= _FIRST,
+        TeamWeekTotal.week_start < _END,
+    )
+
+
+def _pain_statement() -> sa.Select[Any]:
+    """Each person's mean pain per region and week, oldest week first: the weeks
+    shown and the team's first four weeks of check-ins, two ranges of the
+    ``check_ins(person_id, day)`` index."""
+    in_team = Person.team_id == _TEAM_ID
+    first_day = (
+        sa.select(sa.func.min(CheckIn.day))
+        .join(Person, Person.id == CheckIn.person_id)
+        .where(in_team, CheckIn.day < _END)
+        .scalar_subquery()
+    )
+    baseline_end = days_after(iso_week_start(first_day), privacy.BASELINE_WEEKS * WEEK.days)
+    # The first weeks end where the weeks shown begin, if not before: one upper bound,
+    # so that the index is read from the first check-in to it and no further.
+    before_shown = sa.case((baseline_end < _FIRST, baseline_end), else_=_FIRST)
+    answered = [
+        CheckIn.person_id,
+        CheckIn.day,
+        *(getattr(CheckIn, column) for column in PAIN_COLUMNS.values()),
+    ]
+    both = sa.union_all(
+        sa.select(*answered)
+        .join(Person, Person.id == CheckIn.person_id)
+        .where(in_team, CheckIn.day >= _FIRST, CheckIn.day < _END),
+        sa.select(*answered)
+        .join(Person, Person.id == CheckIn.person_id)
+        .where(in_team, CheckIn.day < before_shown),
+    ).subquery()
+    week = iso_week_start(both.c.day)
+    return sa.select(
+        week,
+        both.c.person_id,
+        *(sa.cast(sa.func.avg(both.c[column]), sa.Float) for column in PAIN_COLUMNS.values()),
+    ).group_by(week, both.c.person_id)
+
+
+_MEMBERS_AND_WEEKS = _members_and_weeks_statement()
+_TEAM_FOLDED = _folded_statement()
+_TEAM_PAIN = _pain_statement()
+
+
+def _team_members_and_sessions(
+    team_id: int, first: date, last: date
+) -> tuple[list[_Member], dict[int, dict[date, int]], dict[int, date]]:
+    """The team's members (by name), their training days per week, and the last day
+    trained of those who share: within the weeks if they trained in them, else ever."""
+    rows = _connection().execute(
+        _MEMBERS_AND_WEEKS, {"team_id": team_id, "first": first, "end": last + WEEK}
+    )
+    members: list[_Member] = []
+    sessions: dict[int, dict[date, int]] = defaultdict(dict)
+    latest: dict[int, date] = {}
+    for person_id, name, shares, created, monday, count, newest in rows:
+        if not members or members[-1].id != person_id:
+            members.append(_Member(person_id, team_id, name, bool(shares), created.date()))
+        if monday is not None:
+            sessions[person_id][monday] = count
+        if shares and newest is not None and (latest.get(person_id) or newest) <= newest:
+            latest[person_id] = newest
+    return members, sessions, latest
+
+
+def _team_folded(team_id: int, first: date, last: date) -> dict[date, tuple[int, int]]:
+    """What erased members left behind in the weeks, per week: (sessions, people)."""
+    rows = _connection().execute(
+        _TEAM_FOLDED, {"team_id": team_id, "first": first, "end": last + WEEK}
+    )
+    return {monday: (sessions, people) for monday, sessions, people in rows}
 
 
 def team_target(team: Team) -> int | None:
@@ -190,14 +322,11 @@ def team_participation(team: Team, weeks: int = DEFAULT_WEEKS) -> dict[str, Any]
     """The team's last ``weeks`` weeks: totals for everyone, rows for those who share."""
     today = workplace_today(team.workplace)
     mondays = week_window(today, weeks)
-    members = _members([team.id])
-    sessions, last = _sessions([team.id], mondays[0], mondays[-1])
-    folded = _folded([team.id], mondays[0], mondays[-1]).get(team.id, {})
+    members, sessions, last = _team_members_and_sessions(team.id, mondays[0], mondays[-1])
+    folded = _team_folded(team.id, mondays[0], mondays[-1])
     target = team_target(team)
     streaks = _streaks(members, sessions, today, target)
     sharing = [m for m in members if m.shares]
-    # Only those who did not train within the weeks shown need their whole history.
-    last.update(_last_sessions([m.id for m in sharing if m.id not in last]))
     return {
         "team": {"id": team.id, "name": team.name, "program": team.program},
         "today": today,
@@ -288,12 +417,6 @@ def workplace_participation(
 # -- pain -----------------------------------------------------------------------------
 
 
-def _pain_columns() -> list[Any]:
-    return [
-        sa.cast(sa.func.avg(getattr(CheckIn, column)), sa.Float) for column in PAIN_COLUMNS.values()
-    ]
-
-
 def _as_regions(values: Sequence[float | None]) -> dict[str, float | None]:
     return dict(zip(REGIONS, values, strict=True))
 
@@ -302,20 +425,21 @@ def team_pain(team: Team, mondays: Sequence[date]) -> list[dict[str, Any]]:
     """Median and mean pain per region per week, only over enough people; change
     against the team's first four weeks of check-ins.
 
-    One query: each person's mean per region per week over the team's history up to
-    the last week shown (a team's check-ins are a few a week per person, so the
-    history is small); the baseline is each person's mean over those first weeks.
+    One query (:data:`_TEAM_PAIN`): each person's mean per region per week, for the
+    weeks shown and for the team's first four weeks (from the week of its first
+    check-in before the last week shown ends); the weeks in between are never read,
+    however long the history. The baseline is each person's mean over those first
+    weeks.
     """
-    week = iso_week_start(CheckIn.day)
-    rows = db.session.execute(
-        sa.select(week, CheckIn.person_id, *_pain_columns())
-        .join(Person, Person.id == CheckIn.person_id)
-        .where(Person.team_id == team.id, CheckIn.day < mondays[-1] + WEEK)
-        .group_by(week, CheckIn.person_id)
-    ).all()
+    rows = (
+        _connection()
+        .execute(_TEAM_PAIN, {"team_id": team.id, "first": mondays[0], "end": mondays[-1] + WEEK})
+        .all()
+    )
     shown = set(mondays)
     answers: dict[date, dict[int, dict[str, float | None]]] = defaultdict(dict)
     early: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    # The oldest week read is the team's first week with a check-in.
     first = min((row[0] for row in rows), default=None)
     for monday, person, *values in rows:
         regions = _as_regions(values)
