@@ -126,7 +126,7 @@ def _folded(
     return result
 
 
-# -- the team view: three statements built once --------------------------------------
+# -- the team view: statements built once ---------------------------------------------
 #
 # For one team the database answers faster than SQLAlchemy builds and compiles a
 # statement with subqueries, so the team view's statements are built once, with bound
@@ -143,32 +143,19 @@ def _connection() -> sa.Connection:
     return db.session.connection()
 
 
-def _members_and_weeks_statement() -> sa.Select[Any]:
-    """A row per member and week trained (one for a member who did not train): the
-    member, the week, the days trained in it and the latest of them; for a sharing
-    member who did not train in the weeks, their last day trained ever instead."""
-    days = (
-        sa.select(WorkoutSet.person_id, WorkoutSet.local_date)
-        .join(Person, Person.id == WorkoutSet.person_id)
-        .where(Person.team_id == _TEAM_ID, WorkoutSet.local_date >= _FIRST)
-        .where(WorkoutSet.local_date < _END)
-        .distinct()
-        .subquery()
-    )
-    week = iso_week_start(days.c.local_date)
-    weekly = (
-        sa.select(
-            days.c.person_id,
-            week.label("week_start"),
-            sa.func.count().label("sessions"),
-            sa.func.max(days.c.local_date).label("newest"),
-        )
-        .group_by(days.c.person_id, week)
-        .subquery()
+def _team_members_statement() -> sa.Select[Any]:
+    """The team's members by name; for those who share, their last day trained: within
+    the weeks if they trained in them, else ever (two index lookups each)."""
+    person = WorkoutSet.person_id == Person.id
+    within = (
+        sa.select(sa.func.max(WorkoutSet.local_date))
+        .where(person, WorkoutSet.local_date >= _FIRST, WorkoutSet.local_date < _END)
+        .correlate(Person)
+        .scalar_subquery()
     )
     ever = (
         sa.select(sa.func.max(WorkoutSet.local_date))
-        .where(WorkoutSet.person_id == Person.id)
+        .where(person)
         .correlate(Person)
         .scalar_subquery()
     )
@@ -178,96 +165,111 @@ def _members_and_weeks_statement() -> sa.Select[Any]:
             Person.display_name,
             Person.share_participation,
             Person.created_at,
-            weekly.c.week_start,
-            weekly.c.sessions,
-            # The whole history only for a sharing member with no row in the weeks:
-            # one index lookup each.
-            sa.func.coalesce(weekly.c.newest, sa.case((Person.share_participation, ever))),
+            sa.case((Person.share_participation, sa.func.coalesce(within, ever))),
         )
-        .outerjoin(weekly, weekly.c.person_id == Person.id)
         .where(Person.team_id == _TEAM_ID)
         .order_by(Person.display_name, Person.id)
     )
 
 
-def _folded_statement() -> sa.Select[Any]:
-    return sa.select(
-        TeamWeekTotal.week_start, TeamWeekTotal.sessions, TeamWeekTotal.active_members
+def _team_weeks_statement() -> sa.CompoundSelect:
+    """Rows of (person, week, days trained, None) for the members, and of (None, week,
+    sessions, people) for what erased members left behind: one round trip."""
+    days = (
+        sa.select(WorkoutSet.person_id, WorkoutSet.local_date)
+        .join(Person, Person.id == WorkoutSet.person_id)
+        .where(Person.team_id == _TEAM_ID, WorkoutSet.local_date >= _FIRST)
+        .where(WorkoutSet.local_date < _END)
+        .distinct()
+        .subquery()
+    )
+    week = iso_week_start(days.c.local_date)
+    members = sa.select(
+        days.c.person_id, week.label("week_start"), sa.func.count(), sa.null()
+    ).group_by(days.c.person_id, week)
+    erased = sa.select(
+        sa.null(), TeamWeekTotal.week_start, TeamWeekTotal.sessions, TeamWeekTotal.active_members
     ).where(
         TeamWeekTotal.team_id == _TEAM_ID,
         TeamWeekTotal.week_start >= _FIRST,
         TeamWeekTotal.week_start < _END,
     )
+    return sa.union_all(members, erased)
 
 
-def _pain_statement() -> sa.Select[Any]:
-    """Each person's mean pain per region and week, oldest week first: the weeks
-    shown and the team's first four weeks of check-ins, two ranges of the
-    ``check_ins(person_id, day)`` index."""
-    in_team = Person.team_id == _TEAM_ID
-    first_day = (
-        sa.select(sa.func.min(CheckIn.day))
+def _pain_statement() -> sa.CompoundSelect:
+    """Rows of (week, person, mean pain per region) for the weeks shown, each person
+    once a week and only with some pain answered; and rows of (None, person, mean per
+    region) over the team's first four weeks of check-ins (from the week of its first
+    check-in before the last week shown ends), each week's mean weighing once. Both
+    read ranges of the ``check_ins(person_id, day)`` index; the weeks in between are
+    never read, however long the history."""
+    pains = [getattr(CheckIn, column) for column in PAIN_COLUMNS.values()]
+    in_team = (Person.team_id == _TEAM_ID, sa.or_(*(pain.is_not(None) for pain in pains)))
+    first = (
+        sa.select(sa.func.min(CheckIn.day).label("day"))
         .join(Person, Person.id == CheckIn.person_id)
-        .where(in_team, CheckIn.day < _END)
-        .scalar_subquery()
+        .where(Person.team_id == _TEAM_ID, CheckIn.day < _END)
+        .cte("first_check_in")
     )
-    baseline_end = days_after(iso_week_start(first_day), privacy.BASELINE_WEEKS * WEEK.days)
-    # The first weeks end where the weeks shown begin, if not before: one upper bound,
-    # so that the index is read from the first check-in to it and no further.
-    before_shown = sa.case((baseline_end < _FIRST, baseline_end), else_=_FIRST)
-    answered = [
-        CheckIn.person_id,
-        CheckIn.day,
-        *(getattr(CheckIn, column) for column in PAIN_COLUMNS.values()),
-    ]
-    both = sa.union_all(
-        sa.select(*answered)
+    four_weeks = days_after(iso_week_start(first.c.day), privacy.BASELINE_WEEKS * WEEK.days)
+    # One upper bound, computed once, so the index is read up to it and no further.
+    baseline_end = sa.select(sa.case((four_weeks < _END, four_weeks), else_=_END)).scalar_subquery()
+    week = iso_week_start(CheckIn.day)
+    shown = (
+        sa.select(week, CheckIn.person_id, *(sa.func.avg(pain) for pain in pains))
         .join(Person, Person.id == CheckIn.person_id)
-        .where(in_team, CheckIn.day >= _FIRST, CheckIn.day < _END),
-        sa.select(*answered)
+        .where(*in_team, CheckIn.day >= _FIRST, CheckIn.day < _END)
+        .group_by(week, CheckIn.person_id)
+    )
+    early = (
+        sa.select(CheckIn.person_id, *(sa.func.avg(pain).label(pain.key) for pain in pains))
         .join(Person, Person.id == CheckIn.person_id)
-        .where(in_team, CheckIn.day < before_shown),
-    ).subquery()
-    week = iso_week_start(both.c.day)
-    return sa.select(
-        week,
-        both.c.person_id,
-        *(sa.cast(sa.func.avg(both.c[column]), sa.Float) for column in PAIN_COLUMNS.values()),
-    ).group_by(week, both.c.person_id)
+        .where(*in_team, CheckIn.day < baseline_end)
+        .group_by(CheckIn.person_id, week)
+        .subquery()
+    )
+    baseline = sa.select(
+        sa.null(), early.c.person_id, *(sa.func.avg(early.c[pain.key]) for pain in pains)
+    ).group_by(early.c.person_id)
+    return sa.union_all(shown, baseline)
 
 
-_MEMBERS_AND_WEEKS = _members_and_weeks_statement()
-_TEAM_FOLDED = _folded_statement()
+_TEAM_MEMBERS = _team_members_statement()
+_TEAM_WEEKS = _team_weeks_statement()
 _TEAM_PAIN = _pain_statement()
 
 
-def _team_members_and_sessions(
-    team_id: int, first: date, last: date
-) -> tuple[list[_Member], dict[int, dict[date, int]], dict[int, date]]:
-    """The team's members (by name), their training days per week, and the last day
-    trained of those who share: within the weeks if they trained in them, else ever."""
+def _team_members(team_id: int, first: date, last: date) -> tuple[list[_Member], dict[int, date]]:
+    """The team's members, and the last day trained of those who share."""
     rows = _connection().execute(
-        _MEMBERS_AND_WEEKS, {"team_id": team_id, "first": first, "end": last + WEEK}
+        _TEAM_MEMBERS, {"team_id": team_id, "first": first, "end": last + WEEK}
     )
     members: list[_Member] = []
-    sessions: dict[int, dict[date, int]] = defaultdict(dict)
     latest: dict[int, date] = {}
-    for person_id, name, shares, created, monday, count, newest in rows:
-        if not members or members[-1].id != person_id:
-            members.append(_Member(person_id, team_id, name, bool(shares), created.date()))
-        if monday is not None:
-            sessions[person_id][monday] = count
-        if shares and newest is not None and (latest.get(person_id) or newest) <= newest:
+    for person_id, name, shares, created, newest in rows:
+        members.append(_Member(person_id, team_id, name, bool(shares), created.date()))
+        if newest is not None:
             latest[person_id] = newest
-    return members, sessions, latest
+    return members, latest
 
 
-def _team_folded(team_id: int, first: date, last: date) -> dict[date, tuple[int, int]]:
-    """What erased members left behind in the weeks, per week: (sessions, people)."""
+def _team_sessions(
+    team_id: int, first: date, last: date
+) -> tuple[dict[int, dict[date, int]], dict[date, tuple[int, int]]]:
+    """Training days per member and week, and erased members' (sessions, people) per
+    week."""
     rows = _connection().execute(
-        _TEAM_FOLDED, {"team_id": team_id, "first": first, "end": last + WEEK}
+        _TEAM_WEEKS, {"team_id": team_id, "first": first, "end": last + WEEK}
     )
-    return {monday: (sessions, people) for monday, sessions, people in rows}
+    sessions: dict[int, dict[date, int]] = defaultdict(dict)
+    folded: dict[date, tuple[int, int]] = {}
+    for person_id, monday, count, people in rows:
+        if person_id is None:
+            folded[monday] = (count, people)
+        else:
+            sessions[person_id][monday] = count
+    return sessions, folded
 
 
 def team_target(team: Team) -> int | None:
@@ -322,8 +324,8 @@ def team_participation(team: Team, weeks: int = DEFAULT_WEEKS) -> dict[str, Any]
     """The team's last ``weeks`` weeks: totals for everyone, rows for those who share."""
     today = workplace_today(team.workplace)
     mondays = week_window(today, weeks)
-    members, sessions, last = _team_members_and_sessions(team.id, mondays[0], mondays[-1])
-    folded = _team_folded(team.id, mondays[0], mondays[-1])
+    members, last = _team_members(team.id, mondays[0], mondays[-1])
+    sessions, folded = _team_sessions(team.id, mondays[0], mondays[-1])
     target = team_target(team)
     streaks = _streaks(members, sessions, today, target)
     sharing = [m for m in members if m.shares]
@@ -417,10 +419,6 @@ def workplace_participation(
 # -- pain -----------------------------------------------------------------------------
 
 
-def _as_regions(values: Sequence[float | None]) -> dict[str, float | None]:
-    return dict(zip(REGIONS, values, strict=True))
-
-
 def team_pain(team: Team, mondays: Sequence[date]) -> list[dict[str, Any]]:
     """Median and mean pain per region per week, only over enough people; change
     against the team's first four weeks of check-ins.
@@ -431,31 +429,21 @@ def team_pain(team: Team, mondays: Sequence[date]) -> list[dict[str, Any]]:
     however long the history. The baseline is each person's mean over those first
     weeks.
     """
-    rows = (
-        _connection()
-        .execute(_TEAM_PAIN, {"team_id": team.id, "first": mondays[0], "end": mondays[-1] + WEEK})
-        .all()
+    rows = _connection().execute(
+        _TEAM_PAIN, {"team_id": team.id, "first": mondays[0], "end": mondays[-1] + WEEK}
     )
-    shown = set(mondays)
     answers: dict[date, dict[int, dict[str, float | None]]] = defaultdict(dict)
-    early: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    # The oldest week read is the team's first week with a check-in.
-    first = min((row[0] for row in rows), default=None)
+    early: dict[int, dict[str, float]] = {}
     for monday, person, *values in rows:
-        regions = _as_regions(values)
-        if first is not None and monday < first + privacy.BASELINE_WEEKS * WEEK:
-            for region, value in regions.items():
-                if value is not None:
-                    early[person][region].append(value)
-        if monday in shown and any(v is not None for v in regions.values()):
-            answers[monday][person] = regions
-    reference = privacy.baseline(
-        {
-            person: {region: sum(v) / len(v) for region, v in by_region.items()}
-            for person, by_region in early.items()
-        },
-        REGIONS,
-    )
+        if monday is None:
+            early[person] = {
+                r: float(v) for r, v in zip(REGIONS, values, strict=True) if v is not None
+            }
+        else:
+            answers[monday][person] = {
+                r: None if v is None else float(v) for r, v in zip(REGIONS, values, strict=True)
+            }
+    reference = privacy.baseline(early, REGIONS)
     return [pain_week_view(w) for w in privacy.pain_weeks(mondays, answers, REGIONS, reference)]
 
 
