@@ -144,18 +144,11 @@ def _connection() -> sa.Connection:
 
 
 def _team_members_statement() -> sa.Select[Any]:
-    """The team's members by name; for those who share, their last day trained: within
-    the weeks if they trained in them, else ever (two index lookups each)."""
-    person = WorkoutSet.person_id == Person.id
-    within = (
-        sa.select(sa.func.max(WorkoutSet.local_date))
-        .where(person, WorkoutSet.local_date >= _FIRST, WorkoutSet.local_date < _END)
-        .correlate(Person)
-        .scalar_subquery()
-    )
+    """The team's members by name; for those who share, their last day trained ever
+    (an index lookup each; the last within the weeks comes with the weeks)."""
     ever = (
         sa.select(sa.func.max(WorkoutSet.local_date))
-        .where(person)
+        .where(WorkoutSet.person_id == Person.id)
         .correlate(Person)
         .scalar_subquery()
     )
@@ -165,7 +158,7 @@ def _team_members_statement() -> sa.Select[Any]:
             Person.display_name,
             Person.share_participation,
             Person.created_at,
-            sa.case((Person.share_participation, sa.func.coalesce(within, ever))),
+            sa.case((Person.share_participation, ever)),
         )
         .where(Person.team_id == _TEAM_ID)
         .order_by(Person.display_name, Person.id)
@@ -173,8 +166,9 @@ def _team_members_statement() -> sa.Select[Any]:
 
 
 def _team_weeks_statement() -> sa.CompoundSelect:
-    """Rows of (person, week, days trained, None) for the members, and of (None, week,
-    sessions, people) for what erased members left behind: one round trip."""
+    """Rows of (person, week, days trained, last of them, None) for the members, and
+    of (None, week, sessions, None, people) for what erased members left behind: one
+    round trip."""
     days = (
         sa.select(WorkoutSet.person_id, WorkoutSet.local_date)
         .join(Person, Person.id == WorkoutSet.person_id)
@@ -185,10 +179,18 @@ def _team_weeks_statement() -> sa.CompoundSelect:
     )
     week = iso_week_start(days.c.local_date)
     members = sa.select(
-        days.c.person_id, week.label("week_start"), sa.func.count(), sa.null()
+        days.c.person_id,
+        week.label("week_start"),
+        sa.func.count(),
+        sa.func.max(days.c.local_date),
+        sa.null(),
     ).group_by(days.c.person_id, week)
     erased = sa.select(
-        sa.null(), TeamWeekTotal.week_start, TeamWeekTotal.sessions, TeamWeekTotal.active_members
+        sa.null(),
+        TeamWeekTotal.week_start,
+        TeamWeekTotal.sessions,
+        sa.null(),
+        TeamWeekTotal.active_members,
     ).where(
         TeamWeekTotal.team_id == _TEAM_ID,
         TeamWeekTotal.week_start >= _FIRST,
@@ -240,36 +242,37 @@ _TEAM_WEEKS = _team_weeks_statement()
 _TEAM_PAIN = _pain_statement()
 
 
-def _team_members(team_id: int, first: date, last: date) -> tuple[list[_Member], dict[int, date]]:
-    """The team's members, and the last day trained of those who share."""
-    rows = _connection().execute(
-        _TEAM_MEMBERS, {"team_id": team_id, "first": first, "end": last + WEEK}
-    )
+def _team_members(team_id: int) -> tuple[list[_Member], dict[int, date]]:
+    """The team's members, and the last day trained ever of those who share."""
     members: list[_Member] = []
-    latest: dict[int, date] = {}
-    for person_id, name, shares, created, newest in rows:
+    ever: dict[int, date] = {}
+    for person_id, name, shares, created, newest in _connection().execute(
+        _TEAM_MEMBERS, {"team_id": team_id}
+    ):
         members.append(_Member(person_id, team_id, name, bool(shares), created.date()))
         if newest is not None:
-            latest[person_id] = newest
-    return members, latest
+            ever[person_id] = newest
+    return members, ever
 
 
 def _team_sessions(
     team_id: int, first: date, last: date
-) -> tuple[dict[int, dict[date, int]], dict[date, tuple[int, int]]]:
-    """Training days per member and week, and erased members' (sessions, people) per
-    week."""
-    rows = _connection().execute(
-        _TEAM_WEEKS, {"team_id": team_id, "first": first, "end": last + WEEK}
-    )
+) -> tuple[dict[int, dict[date, int]], dict[int, date], dict[date, tuple[int, int]]]:
+    """Training days per member and week, each member's last day trained within the
+    weeks, and erased members' (sessions, people) per week."""
     sessions: dict[int, dict[date, int]] = defaultdict(dict)
+    latest: dict[int, date] = {}
     folded: dict[date, tuple[int, int]] = {}
-    for person_id, monday, count, people in rows:
+    for person_id, monday, count, newest, people in _connection().execute(
+        _TEAM_WEEKS, {"team_id": team_id, "first": first, "end": last + WEEK}
+    ):
         if person_id is None:
             folded[monday] = (count, people)
-        else:
-            sessions[person_id][monday] = count
-    return sessions, folded
+            continue
+        sessions[person_id][monday] = count
+        if person_id not in latest or newest > latest[person_id]:
+            latest[person_id] = newest
+    return sessions, latest, folded
 
 
 def team_target(team: Team) -> int | None:
@@ -324,8 +327,8 @@ def team_participation(team: Team, weeks: int = DEFAULT_WEEKS) -> dict[str, Any]
     """The team's last ``weeks`` weeks: totals for everyone, rows for those who share."""
     today = workplace_today(team.workplace)
     mondays = week_window(today, weeks)
-    members, last = _team_members(team.id, mondays[0], mondays[-1])
-    sessions, folded = _team_sessions(team.id, mondays[0], mondays[-1])
+    members, ever = _team_members(team.id)
+    sessions, latest, folded = _team_sessions(team.id, mondays[0], mondays[-1])
     target = team_target(team)
     streaks = _streaks(members, sessions, today, target)
     sharing = [m for m in members if m.shares]
@@ -340,7 +343,8 @@ def team_participation(team: Team, weeks: int = DEFAULT_WEEKS) -> dict[str, Any]
                 "id": m.id,
                 "display_name": m.display_name,
                 "sessions": [sessions.get(m.id, {}).get(monday, 0) for monday in mondays],
-                "last_session": last.get(m.id),
+                # Within the weeks if they trained in them, else over their history.
+                "last_session": latest.get(m.id, ever.get(m.id)),
                 "streak_weeks": streaks[m.id],
             }
             for m in sharing
