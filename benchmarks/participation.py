@@ -5,9 +5,20 @@ own), about a million set rows bulk-inserted (SQLAlchemy Core ``executemany`` on
 SQLite, ``COPY`` on PostgreSQL), then times, side by side:
 
 - ``GET /api/teams/{id}/participation`` (p50 over the teams; goal < 100 ms) against
-  the single SQL aggregate that counts the team's sessions and active people per week;
+  the single SQL aggregate that computes the team's weeks as the endpoint returns
+  them: members enrolled and active, sessions, target and adherence, erased members'
+  totals included (:func:`weekly_figures`; the benchmark stops unless its rows equal
+  the endpoint's);
 - ``GET /api/workplace/participation`` (goal < 300 ms) against the same aggregate
   for every team of the workplace at once.
+
+The SQL is built before the clock starts and run on a connection as the app runs its
+statements (on PostgreSQL: planned each time, see :func:`run`); each endpoint call is
+followed by its SQL, so a change in the machine's load hits both. Printed beside them:
+the count-only aggregate of earlier runs (sessions and active people, nothing else),
+``GET /api/teams/{id}`` and ``GET /api/me`` (what signing in and a request cost), the
+team's pain figures alone (a second aggregate the endpoint returns), and the team
+endpoint minus ``GET /api/me`` (and minus the pain figures) against the SQL.
 
 The endpoint should take at most twice its query. Run it from the repository root:
 
@@ -50,7 +61,7 @@ from coach.database import UTCDateTime, utcnow
 from coach.domain.adherence import WEEK
 from coach.extensions import db
 from coach.teams.models import Team, Workplace
-from coach.teams.participation import team_target, week_window, workplace_today
+from coach.teams.participation import team_pain, team_target, week_window, workplace_today
 from coach.teams.service import new_workplace
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -473,6 +484,15 @@ def run(url: str, label: str, teams: int, people: int, runs: int) -> dict[str, A
         by_team = {t: statements(Team.id == t, Person.team_id == t) for t in set(picks)}
         whole = statements(Team.workplace_id == workplace_id, Person.workplace_id == workplace_id)
 
+        if db.engine.dialect.name == "postgresql":
+            # Planned on every run, like the endpoints' statements: psycopg forgets
+            # its prepared statements at each rollback, and every request ends with
+            # one, so the app never runs a prepared plan. Left to itself psycopg would
+            # prepare the SQL here from its fifth run on and skip planning it.
+            driver = db.session.connection().connection.driver_connection
+            assert isinstance(driver, psycopg.Connection)
+            driver.prepare_threshold = None
+
         def query(statement: sa.Select[Any]) -> list[Any]:
             return list(db.session.connection().execute(statement).all())
 
@@ -491,10 +511,14 @@ def run(url: str, label: str, teams: int, people: int, runs: int) -> dict[str, A
             {t["id"]: t["weeks"] for t in get("/api/workplace/participation")["teams"]},
         )
 
+        teams_by_id = {t.id: t for t in db.session.scalars(sa.select(Team))}
         team = timed_together(
             {
                 "endpoint": lambda t: get(f"/api/teams/{t}/participation"),
                 "sql": team_sql,
+                # The endpoint's pain figures alone (their query and the medians), which
+                # the aggregate above does not compute.
+                "pain": lambda t: team_pain(teams_by_id[t], mondays),
                 "count_only": lambda t: query(by_team[t][1]),
                 # The floors: the same sign-in and team lookup with nothing counted,
                 # and the least a signed-in request costs.
@@ -520,6 +544,12 @@ def run(url: str, label: str, teams: int, people: int, runs: int) -> dict[str, A
         "setup_s": setup,
         "floor": p50(team["floor"]),
         "me": p50(team["me"]),
+        # The team endpoint beyond the least signed-in request, in the same turn.
+        "beyond_me": p50([e - m for e, m in zip(team["endpoint"], team["me"], strict=True)]),
+        "pain": p50(team["pain"]),
+        "beyond_me_and_pain": p50(
+            [e - m - p for e, m, p in zip(team["endpoint"], team["me"], team["pain"], strict=True)]
+        ),
         **{
             name: (
                 p50(times["endpoint"]),
@@ -553,6 +583,16 @@ def report(results: list[dict[str, Any]]) -> None:
             )
         print(f"{r['label']:<11}{'GET /api/teams/{id} (a floor)':<36}{r['floor']:>8.1f}")
         print(f"{r['label']:<11}{'GET /api/me (the least request)':<36}{r['me']:>8.1f}")
+        query = r["team"][1]
+        print(f"{r['label']:<11}{'team pain figures alone':<36}{r['pain']:>8.1f}")
+        for label, beyond in (
+            ("team endpoint minus /api/me", r["beyond_me"]),
+            ("... and minus the pain figures", r["beyond_me_and_pain"]),
+        ):
+            print(
+                f"{r['label']:<11}{label:<36}{beyond:>8.1f}{'':>8}{query:>8.1f}"
+                f"{beyond / query:>7.2f}"
+            )
 
 
 def postgres_url() -> tuple[str, str, str]:
