@@ -33,3 +33,25 @@ def _postgresql(element: iso_week_start, compiler: Any, **kw: Any) -> str:
     day = compiler.process(element.clauses, **kw)
     # date - integer is a date; ISODOW is 1 on Monday.
     return f"({day} - (CAST(EXTRACT(ISODOW FROM {day}) AS INTEGER) - 1))"
+
+
+class days_after(FunctionElement[Any]):
+    """A date expression moved ``days`` days later, as a date: ``days_after(day, 28)``."""
+
+    type = sa.Date()
+    name = "days_after"
+    inherit_cache = True
+
+
+@compiles(days_after, "sqlite")
+def _sqlite_days_after(element: days_after, compiler: Any, **kw: Any) -> str:
+    day, days = element.clauses
+    # A modifier such as '28 days' (the sign is optional).
+    return f"date({compiler.process(day, **kw)}, {compiler.process(days, **kw)} || ' days')"
+
+
+@compiles(days_after, "postgresql")
+def _postgresql_days_after(element: days_after, compiler: Any, **kw: Any) -> str:
+    day, days = element.clauses
+    # date + integer is a date.
+    return f"({compiler.process(day, **kw)} + {compiler.process(days, **kw)})"

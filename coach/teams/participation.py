@@ -3,9 +3,11 @@ people who chose to share, and pain only as aggregates over enough people.
 
 Each view is a handful of aggregate queries whatever the size of the workplace: the
 database counts training days per person and week (over the index on
-``workout_sets(person_id, local_date)``) and averages check-ins per person and week;
-the rules that judge the weeks live in :mod:`coach.domain.adherence` and
-:mod:`coach.domain.privacy`.
+``workout_sets(person_id, local_date)``) and averages check-ins per person and week
+(over ``check_ins(person_id, day)``); the rules that judge the weeks live in
+:mod:`coach.domain.adherence` and :mod:`coach.domain.privacy`. The team view, asked
+for most often and over the least data, runs three statements built once: its
+members, their weeks with erased members' totals, and pain.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from coach.catalogue.service import current_catalogue
 from coach.coaching.journal import PAIN_COLUMNS
 from coach.coaching.models import CheckIn, WorkoutSet
 from coach.coaching.team_totals import TeamWeekTotal
-from coach.coaching.weeks import iso_week_start
+from coach.coaching.weeks import days_after, iso_week_start
 from coach.database import utcnow
 from coach.domain import privacy
 from coach.domain.adherence import WEEK, current_streak, week_start, weekly_target
@@ -126,16 +128,153 @@ def _folded(
     return result
 
 
-def _last_sessions(person_ids: Sequence[int]) -> dict[int, date]:
-    """Each person's last day trained, over their whole history."""
-    if not person_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(WorkoutSet.person_id, sa.func.max(WorkoutSet.local_date))
-        .where(WorkoutSet.person_id.in_(person_ids))
-        .group_by(WorkoutSet.person_id)
+# -- the team view: statements built once ---------------------------------------------
+#
+# For one team the database answers faster than SQLAlchemy builds and compiles a
+# statement with subqueries, so the team view's statements are built once, with bound
+# parameters (``team_id``; ``first``, the first Monday shown; ``end``, the Monday
+# after the last week shown), and run on the session's connection: plain rows, no
+# ORM entities to load.
+
+_TEAM_ID = sa.bindparam("team_id", type_=sa.Integer)
+_FIRST = sa.bindparam("first", type_=sa.Date)
+_END = sa.bindparam("end", type_=sa.Date)
+
+
+def _connection() -> sa.Connection:
+    return db.session.connection()
+
+
+def _team_members_statement() -> sa.Select[Any]:
+    """The team's members by name; for those who share, their last day trained ever
+    (an index lookup each; the last within the weeks comes with the weeks)."""
+    ever = (
+        sa.select(sa.func.max(WorkoutSet.local_date))
+        .where(WorkoutSet.person_id == Person.id)
+        .correlate(Person)
+        .scalar_subquery()
     )
-    return dict(rows.all())
+    return (
+        sa.select(
+            Person.id,
+            Person.display_name,
+            Person.share_participation,
+            Person.created_at,
+            sa.case((Person.share_participation, ever)),
+        )
+        .where(Person.team_id == _TEAM_ID)
+        .order_by(Person.display_name, Person.id)
+    )
+
+
+def _team_weeks_statement() -> sa.CompoundSelect:
+    """Rows of (person, week, days trained, last of them, None) for the members, and
+    of (None, week, sessions, None, people) for what erased members left behind: one
+    round trip."""
+    days = (
+        sa.select(WorkoutSet.person_id, WorkoutSet.local_date)
+        .join(Person, Person.id == WorkoutSet.person_id)
+        .where(Person.team_id == _TEAM_ID, WorkoutSet.local_date >= _FIRST)
+        .where(WorkoutSet.local_date < _END)
+        .distinct()
+        .subquery()
+    )
+    week = iso_week_start(days.c.local_date)
+    members = sa.select(
+        days.c.person_id,
+        week.label("week_start"),
+        sa.func.count(),
+        sa.func.max(days.c.local_date),
+        sa.null(),
+    ).group_by(days.c.person_id, week)
+    erased = sa.select(
+        sa.null(),
+        TeamWeekTotal.week_start,
+        TeamWeekTotal.sessions,
+        sa.null(),
+        TeamWeekTotal.active_members,
+    ).where(
+        TeamWeekTotal.team_id == _TEAM_ID,
+        TeamWeekTotal.week_start >= _FIRST,
+        TeamWeekTotal.week_start < _END,
+    )
+    return sa.union_all(members, erased)
+
+
+def _pain_statement() -> sa.CompoundSelect:
+    """Rows of (week, person, mean pain per region) for the weeks shown, each person
+    once a week and only with some pain answered; and rows of (None, person, mean per
+    region) over the team's first four weeks of check-ins (from the week of its first
+    check-in before the last week shown ends), each week's mean weighing once. Both
+    read ranges of the ``check_ins(person_id, day)`` index; the weeks in between are
+    never read, however long the history."""
+    pains = [getattr(CheckIn, column) for column in PAIN_COLUMNS.values()]
+    in_team = (Person.team_id == _TEAM_ID, sa.or_(*(pain.is_not(None) for pain in pains)))
+    first = (
+        sa.select(sa.func.min(CheckIn.day).label("day"))
+        .join(Person, Person.id == CheckIn.person_id)
+        .where(Person.team_id == _TEAM_ID, CheckIn.day < _END)
+        .cte("first_check_in")
+    )
+    four_weeks = days_after(iso_week_start(first.c.day), privacy.BASELINE_WEEKS * WEEK.days)
+    # One upper bound, computed once, so the index is read up to it and no further.
+    baseline_end = sa.select(sa.case((four_weeks < _END, four_weeks), else_=_END)).scalar_subquery()
+    week = iso_week_start(CheckIn.day)
+    shown = (
+        sa.select(week, CheckIn.person_id, *(sa.func.avg(pain) for pain in pains))
+        .join(Person, Person.id == CheckIn.person_id)
+        .where(*in_team, CheckIn.day >= _FIRST, CheckIn.day < _END)
+        .group_by(week, CheckIn.person_id)
+    )
+    early = (
+        sa.select(CheckIn.person_id, *(sa.func.avg(pain).label(pain.key) for pain in pains))
+        .join(Person, Person.id == CheckIn.person_id)
+        .where(*in_team, CheckIn.day < baseline_end)
+        .group_by(CheckIn.person_id, week)
+        .subquery()
+    )
+    baseline = sa.select(
+        sa.null(), early.c.person_id, *(sa.func.avg(early.c[pain.key]) for pain in pains)
+    ).group_by(early.c.person_id)
+    return sa.union_all(shown, baseline)
+
+
+_TEAM_MEMBERS = _team_members_statement()
+_TEAM_WEEKS = _team_weeks_statement()
+_TEAM_PAIN = _pain_statement()
+
+
+def _team_members(team_id: int) -> tuple[list[_Member], dict[int, date]]:
+    """The team's members, and the last day trained ever of those who share."""
+    members: list[_Member] = []
+    ever: dict[int, date] = {}
+    for person_id, name, shares, created, newest in _connection().execute(
+        _TEAM_MEMBERS, {"team_id": team_id}
+    ):
+        members.append(_Member(person_id, team_id, name, bool(shares), created.date()))
+        if newest is not None:
+            ever[person_id] = newest
+    return members, ever
+
+
+def _team_sessions(
+    team_id: int, first: date, last: date
+) -> tuple[dict[int, dict[date, int]], dict[int, date], dict[date, tuple[int, int]]]:
+    """Training days per member and week, each member's last day trained within the
+    weeks, and erased members' (sessions, people) per week."""
+    sessions: dict[int, dict[date, int]] = defaultdict(dict)
+    latest: dict[int, date] = {}
+    folded: dict[date, tuple[int, int]] = {}
+    for person_id, monday, count, newest, people in _connection().execute(
+        _TEAM_WEEKS, {"team_id": team_id, "first": first, "end": last + WEEK}
+    ):
+        if person_id is None:
+            folded[monday] = (count, people)
+            continue
+        sessions[person_id][monday] = count
+        if person_id not in latest or newest > latest[person_id]:
+            latest[person_id] = newest
+    return sessions, latest, folded
 
 
 def team_target(team: Team) -> int | None:
@@ -190,14 +329,11 @@ def team_participation(team: Team, weeks: int = DEFAULT_WEEKS) -> dict[str, Any]
     """The team's last ``weeks`` weeks: totals for everyone, rows for those who share."""
     today = workplace_today(team.workplace)
     mondays = week_window(today, weeks)
-    members = _members([team.id])
-    sessions, last = _sessions([team.id], mondays[0], mondays[-1])
-    folded = _folded([team.id], mondays[0], mondays[-1]).get(team.id, {})
+    members, ever = _team_members(team.id)
+    sessions, latest, folded = _team_sessions(team.id, mondays[0], mondays[-1])
     target = team_target(team)
     streaks = _streaks(members, sessions, today, target)
     sharing = [m for m in members if m.shares]
-    # Only those who did not train within the weeks shown need their whole history.
-    last.update(_last_sessions([m.id for m in sharing if m.id not in last]))
     return {
         "team": {"id": team.id, "name": team.name, "program": team.program},
         "today": today,
@@ -209,7 +345,8 @@ def team_participation(team: Team, weeks: int = DEFAULT_WEEKS) -> dict[str, Any]
                 "id": m.id,
                 "display_name": m.display_name,
                 "sessions": [sessions.get(m.id, {}).get(monday, 0) for monday in mondays],
-                "last_session": last.get(m.id),
+                # Within the weeks if they trained in them, else over their history.
+                "last_session": latest.get(m.id, ever.get(m.id)),
                 "streak_weeks": streaks[m.id],
             }
             for m in sharing
@@ -288,50 +425,31 @@ def workplace_participation(
 # -- pain -----------------------------------------------------------------------------
 
 
-def _pain_columns() -> list[Any]:
-    return [
-        sa.cast(sa.func.avg(getattr(CheckIn, column)), sa.Float) for column in PAIN_COLUMNS.values()
-    ]
-
-
-def _as_regions(values: Sequence[float | None]) -> dict[str, float | None]:
-    return dict(zip(REGIONS, values, strict=True))
-
-
 def team_pain(team: Team, mondays: Sequence[date]) -> list[dict[str, Any]]:
     """Median and mean pain per region per week, only over enough people; change
     against the team's first four weeks of check-ins.
 
-    One query: each person's mean per region per week over the team's history up to
-    the last week shown (a team's check-ins are a few a week per person, so the
-    history is small); the baseline is each person's mean over those first weeks.
+    One query (:data:`_TEAM_PAIN`): each person's mean per region per week, for the
+    weeks shown and for the team's first four weeks (from the week of its first
+    check-in before the last week shown ends); the weeks in between are never read,
+    however long the history. The baseline is each person's mean over those first
+    weeks.
     """
-    week = iso_week_start(CheckIn.day)
-    rows = db.session.execute(
-        sa.select(week, CheckIn.person_id, *_pain_columns())
-        .join(Person, Person.id == CheckIn.person_id)
-        .where(Person.team_id == team.id, CheckIn.day < mondays[-1] + WEEK)
-        .group_by(week, CheckIn.person_id)
-    ).all()
-    shown = set(mondays)
-    answers: dict[date, dict[int, dict[str, float | None]]] = defaultdict(dict)
-    early: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    first = min((row[0] for row in rows), default=None)
-    for monday, person, *values in rows:
-        regions = _as_regions(values)
-        if first is not None and monday < first + privacy.BASELINE_WEEKS * WEEK:
-            for region, value in regions.items():
-                if value is not None:
-                    early[person][region].append(value)
-        if monday in shown and any(v is not None for v in regions.values()):
-            answers[monday][person] = regions
-    reference = privacy.baseline(
-        {
-            person: {region: sum(v) / len(v) for region, v in by_region.items()}
-            for person, by_region in early.items()
-        },
-        REGIONS,
+    rows = _connection().execute(
+        _TEAM_PAIN, {"team_id": team.id, "first": mondays[0], "end": mondays[-1] + WEEK}
     )
+    answers: dict[date, dict[int, dict[str, float | None]]] = defaultdict(dict)
+    early: dict[int, dict[str, float]] = {}
+    for monday, person, *values in rows:
+        if monday is None:
+            early[person] = {
+                r: float(v) for r, v in zip(REGIONS, values, strict=True) if v is not None
+            }
+        else:
+            answers[monday][person] = {
+                r: None if v is None else float(v) for r, v in zip(REGIONS, values, strict=True)
+            }
+    reference = privacy.baseline(early, REGIONS)
     return [pain_week_view(w) for w in privacy.pain_weeks(mondays, answers, REGIONS, reference)]
 
 

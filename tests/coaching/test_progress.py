@@ -29,7 +29,7 @@ from coach.accounts.auth import COOKIE
 from coach.accounts.models import Person
 from coach.coaching import progress
 from coach.coaching.models import CardioSession, CheckIn, WorkoutSet
-from coach.coaching.weeks import iso_week_start
+from coach.coaching.weeks import days_after, iso_week_start
 from coach.domain.adherence import week_start
 from coach.domain.roles import Role
 from coach.extensions import db
@@ -559,3 +559,16 @@ def test_the_database_agrees_on_iso_weeks(app: Flask) -> None:
     ).all()
     assert len(rows) == len(days)
     assert all(monday == week_start(day) for day, monday in rows)
+
+
+def test_the_database_moves_dates_by_days(app: Flask) -> None:
+    """``days_after`` across month, year and leap-day ends, on the database under test."""
+    person = make_person(Role.MEMBER, created_at=JOINED)
+    days = [date(2023, 12, 30), date(2024, 2, 26), date(2024, 12, 25), date(2025, 1, 31)]
+    for day in days:
+        add_check_in(person, day, neck=1)
+    db.session.commit()
+    rows = db.session.execute(
+        sa.select(CheckIn.day, days_after(CheckIn.day, 28)).where(CheckIn.person_id == person.id)
+    ).all()
+    assert sorted(rows) == [(day, day + timedelta(days=28)) for day in days]

@@ -22,8 +22,8 @@ def _team_with_answers(neck_answers: list[int]):  # type: ignore[no-untyped-def]
     return team, lead, w0
 
 
-def _pain(app: Flask, lead, team) -> list[dict]:  # type: ignore[no-untyped-def]
-    response = signed_in_client(app, lead).get(f"/api/teams/{team.id}/participation?weeks=2")
+def _pain(app: Flask, lead, team, weeks: int = 2) -> list[dict]:  # type: ignore[no-untyped-def]
+    response = signed_in_client(app, lead).get(f"/api/teams/{team.id}/participation?weeks={weeks}")
     assert response.status_code == 200
     return response.json["pain"]
 
@@ -81,3 +81,59 @@ def test_no_endpoint_gives_a_lead_one_persons_pain(app: Flask) -> None:
     ):
         body = api.get(path).get_data(as_text=True)
         assert '"neck": 9' not in body and "9.0" not in body, path
+
+
+def _five(team):  # type: ignore[no-untyped-def]
+    return [make_person(team=team, created_at=long_ago()) for _ in range(5)]
+
+
+def _neck(app: Flask, lead, team, weeks: int) -> list[dict | None]:  # type: ignore[no-untyped-def]
+    return [week["regions"] and week["regions"]["neck"] for week in _pain(app, lead, team, weeks)]
+
+
+def test_the_baseline_is_the_first_four_weeks_however_long_ago(app: Flask) -> None:
+    team = make_team(make_workplace(), name="Depot")
+    lead = make_person(Role.LEAD, team=team, created_at=long_ago())
+    w9, _w8, _w7, w6, w5, *_middle, w0 = weeks_back(team, 10)
+    for member in _five(team):
+        check_in(member, w9, neck=6)
+        check_in(member, w6 + timedelta(days=6), neck=4)  # the fourth week's last day
+        check_in(member, w5, neck=9)  # the fifth week: not the baseline
+        check_in(member, w0, neck=2)
+        check_in(member, w0 + timedelta(days=7), neck=0)  # after the weeks shown
+    # Each person's baseline is the mean of their weekly means, (6 + 4) / 2.
+    assert _neck(app, lead, team, 1) == [{"median": 2.0, "mean": 2.0, "change_in_median": -3.0}]
+
+
+def test_the_first_week_is_that_of_the_first_check_in_even_without_pain(app: Flask) -> None:
+    team = make_team(make_workplace(), name="Canteen")
+    lead = make_person(Role.LEAD, team=team, created_at=long_ago())
+    w9, _w8, w7, _w6, w5, *_middle, w0 = weeks_back(team, 10)
+    for member in _five(team):
+        check_in(member, w9)  # soreness and red flags only: the team's first week
+        check_in(member, w7, neck=6)
+        check_in(member, w5, neck=1)  # the fifth week from w9, not the baseline
+        check_in(member, w0, neck=3)
+    assert _neck(app, lead, team, 1) == [{"median": 3.0, "mean": 3.0, "change_in_median": -3.0}]
+
+
+def test_a_young_teams_baseline_takes_in_the_weeks_shown(app: Flask) -> None:
+    team = make_team(make_workplace(), name="Lab")
+    lead = make_person(Role.LEAD, team=team, created_at=long_ago())
+    _w2, w1, w0 = weeks_back(team, 3)
+    for member in _five(team):
+        check_in(member, w1, neck=4)
+        check_in(member, w0, neck=2)
+    assert _neck(app, lead, team, 3) == [
+        None,
+        {"median": 4.0, "mean": 4.0, "change_in_median": 1.0},
+        {"median": 2.0, "mean": 2.0, "change_in_median": -1.0},
+    ]
+
+
+def test_a_check_in_without_pain_does_not_count_as_an_answer(app: Flask) -> None:
+    team, lead, w0 = _team_with_answers([1, 2, 3, 4])
+    quiet = make_person(team=team, created_at=long_ago())
+    check_in(quiet, w0)  # checked in, rated no region
+    [_empty, week] = _pain(app, lead, team)
+    assert week["status"] == TOO_FEW_ANSWERS

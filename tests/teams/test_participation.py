@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import Flask
 
 from coach.coaching.team_totals import TeamWeekTotal
@@ -135,3 +136,64 @@ def test_other_workplaces_and_teams_stay_out(app: Flask) -> None:
     body = signed_in_client(app, their_admin).get("/api/workplace/participation").json
     assert [t["name"] for t in body["teams"]] == ["Theirs"]
     assert "Packing" not in str(body)
+
+
+def test_a_sharing_members_last_session_comes_from_before_the_weeks_if_need_be(
+    app: Flask,
+) -> None:
+    team = make_team(make_workplace(), name="Yard", program="office-daily-5")
+    lead = make_person(Role.LEAD, team=team, created_at=long_ago())
+    away = make_person(
+        team=team, display_name="Away Ann", share_participation=True, created_at=long_ago()
+    )
+    never = make_person(
+        team=team, display_name="Never Nils", share_participation=True, created_at=long_ago()
+    )
+    w9, *_rest, w1, _w0 = weeks_back(team, 10)
+    train(away, [w9, w9 + timedelta(days=2)])
+    train(lead, [w1])
+
+    body = signed_in_client(app, lead).get(f"/api/teams/{team.id}/participation?weeks=2").json
+
+    assert body["members_sharing"] == [
+        {
+            "id": away.id,
+            "display_name": "Away Ann",
+            "sessions": [0, 0],
+            "last_session": (w9 + timedelta(days=2)).isoformat(),
+            "streak_weeks": 0,
+        },
+        {
+            "id": never.id,
+            "display_name": "Never Nils",
+            "sessions": [0, 0],
+            "last_session": None,
+            "streak_weeks": 0,
+        },
+    ]
+    assert [w["active"] for w in body["weeks"]] == [1, 0]
+
+
+def test_the_team_view_costs_the_same_few_queries_whatever_the_team(app: Flask) -> None:
+    """Members, their weeks (with erased members' totals) and pain: one statement each,
+    besides signing in and finding the team, however many members and weeks."""
+    _workplace, team, *_people, lead, _admin, (w2, w1, w0) = _fixture()
+    for n in range(6):
+        member = make_person(team=team, share_participation=n % 2 == 0, created_at=long_ago())
+        train(member, [w2, w1, w0])
+    seen: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    api, path = signed_in_client(app, lead), f"/api/teams/{team.id}/participation"
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        for weeks in (1, 12, 53):
+            seen.clear()
+            assert api.get(f"{path}?weeks={weeks}").status_code == 200
+            assert len(seen) == 4, [
+                s[:60] for s in seen
+            ]  # the caller (with their team), members, weeks, pain
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
