@@ -21,6 +21,9 @@ from werkzeug.serving import make_server
 
 from tests.conftest import IN_CI
 
+# The loopback push service (a real HTTP server) the reminder tests deliver to.
+from tests.reminders.conftest import push  # noqa: F401
+
 CHROMIUM = os.environ.get("COACH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

@@ -10,7 +10,7 @@ app would post the browser's ``PushSubscription.toJSON()``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,10 +22,8 @@ from flask import Flask
 from coach.accounts.models import Person
 from coach.database import utcnow
 from coach.extensions import db
-from coach.reminders import keys
 from coach.reminders.models import PushSubscription, ReminderSettings
 from coach.reminders.service import payload
-from tests.reminders.conftest import FAST_DELIVERY
 from tests.reminders.push_service import Answer, PushService
 from tests.web.browser import axe_violations, rows, wait_until
 from tests.web.test_phone_app import controlled, invite_link, join
@@ -37,19 +35,6 @@ IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
 )
-
-
-@pytest.fixture
-def push(app: Flask) -> Iterator[PushService]:
-    """A loopback push service the app delivers to (plain HTTP, fast retries)."""
-    saved = {key: app.config[key] for key in FAST_DELIVERY}
-    app.config.update(FAST_DELIVERY)
-    service = PushService(keys.public_key()).start()
-    try:
-        yield service
-    finally:
-        service.stop()
-        app.config.update(saved)
 
 
 def signed_in_phone(phone: Callable[[], Any], live_url: str, *, allow: bool = True) -> Any:
