@@ -3,7 +3,7 @@
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { date, t } from '../i18n.js';
-import { clearFieldErrors, errorSlot, isAdmin, section, SHORT, showFieldErrors, teamNav } from './team_parts.js';
+import { apiForm, errorSlot, isAdmin, section, SHORT, teamNav } from './team_parts.js';
 
 // The API's QR code is a standalone SVG document. Inlining markup is what the app never
 // does, so it becomes an image: an <img> runs no script and loads nothing else, and the
@@ -94,25 +94,18 @@ export async function show(main, ctx) {
     max_uses: { field: uses, slot: errorSlot(uses) },
     expires_in_days: { field: days, slot: errorSlot(days) },
   };
-  const form = h('form', {
-    class: 'stack',
-    novalidate: true,
-    onsubmit: async (event) => {
-      event.preventDefault();
-      clearFieldErrors(slots);
-      general.textContent = '';
-      try {
-        const invite = await api('POST', `/api/teams/${team.id}/invites`, {
-          role: role.value,
-          max_uses: Number(uses.value),
-          expires_in_days: Number(days.value),
-        });
-        replace(result, createdCard(invite));
-        await refresh();
-        result.querySelector('h3')?.focus(); // where the link and code now are
-      } catch (error) {
-        general.textContent = showFieldErrors(slots, error).join(' ');
-      }
+  const form = apiForm({
+    slots,
+    general,
+    send: async () => {
+      const invite = await api('POST', `/api/teams/${team.id}/invites`, {
+        role: role.value,
+        max_uses: Number(uses.value),
+        expires_in_days: Number(days.value),
+      });
+      replace(result, createdCard(invite));
+      await refresh();
+      result.querySelector('h3')?.focus(); // where the link and code now are
     },
   },
   h('div', { class: 'field' }, h('label', { for: 'invite-role' }, t('invite_role')), role, slots.role.slot),

@@ -98,3 +98,26 @@ export function showFieldErrors(slots, error, intro = {}) {
 export function clearFieldErrors(slots) {
   showFieldErrors(slots, null);
 }
+
+// A form that sends to the API: each submit clears the last answer's errors and runs
+// send(); a refusal puts the API's field errors under their fields (after the intro
+// line in the app's language, if any), the rest in `general`, and focuses the first.
+export function apiForm({ slots, general, note = null, intro = {}, send }, ...children) {
+  return h('form', {
+    class: 'stack',
+    novalidate: true,
+    onsubmit: async (event) => {
+      event.preventDefault();
+      clearFieldErrors(slots);
+      general.textContent = '';
+      if (note) note.textContent = '';
+      try {
+        await send();
+      } catch (error) {
+        general.textContent = showFieldErrors(slots, error, intro).join(' ');
+        const first = Object.keys(error.body?.errors?.json ?? {})[0];
+        (slots[first]?.field ?? slots[first]?.slot)?.focus?.();
+      }
+    },
+  }, ...children);
+}

@@ -5,7 +5,7 @@ import { api, ApiError } from '../api.js';
 import { h, replace } from '../dom.js';
 import { date, t } from '../i18n.js';
 import {
-  clearFieldErrors, errorSlot, isAdmin, isoWeek, LONG, mondayOf, section, SHORT, showFieldErrors, teamNav, weekLabel,
+  apiForm, errorSlot, isAdmin, isoWeek, LONG, mondayOf, section, SHORT, teamNav, weekLabel,
 } from './team_parts.js';
 
 const MAX_WEEKS = 15; // Arbejdsmiljøpuljen's limit; the API is the judge, this only counts
@@ -159,37 +159,28 @@ function planForm(plan, teams, onSaved) {
     h('button', { type: 'button', class: 'button secondary', onclick: () => addWeek(nextWeek()).focus() }, t('add_week')));
   count();
 
-  const form = h('form', {
-    class: 'stack',
-    novalidate: true,
-    onsubmit: async (event) => {
-      event.preventDefault();
-      clearFieldErrors(slots);
-      general.textContent = '';
-      note.textContent = '';
+  const form = apiForm({
+    slots,
+    general,
+    note,
+    intro: {
+      starts_on: t('limit_starts_on'),
+      ends_on: t('limit_project_months'),
+      instructor_weeks: t('limit_instructor_weeks', { max: MAX_WEEKS }),
+      key_persons: t('limit_key_persons'),
+    },
+    send: async () => {
       const weeks = [...new Set(inputs().map((i) => i.value).filter(Boolean).map(mondayOf))];
-      try {
-        const saved = await api('PUT', '/api/workplace/plan', {
-          starts_on: starts.value || null,
-          ends_on: ends.value || null,
-          instructor_weeks: weeks,
-          key_persons: keyPersons.value(),
-        });
-        note.textContent = t('saved');
-        // From now on there is a plan to change, not one to make.
-        document.getElementById('plan-edit').textContent = t('edit_plan');
-        onSaved(saved);
-      } catch (error) {
-        const left = showFieldErrors(slots, error, {
-          starts_on: t('limit_starts_on'),
-          ends_on: t('limit_project_months'),
-          instructor_weeks: t('limit_instructor_weeks', { max: MAX_WEEKS }),
-          key_persons: t('limit_key_persons'),
-        });
-        general.textContent = left.join(' ');
-        const first = Object.keys(error.body?.errors?.json ?? {})[0];
-        (slots[first]?.field ?? slots[first]?.slot)?.focus?.();
-      }
+      const saved = await api('PUT', '/api/workplace/plan', {
+        starts_on: starts.value || null,
+        ends_on: ends.value || null,
+        instructor_weeks: weeks,
+        key_persons: keyPersons.value(),
+      });
+      note.textContent = t('saved');
+      // From now on there is a plan to change, not one to make.
+      document.getElementById('plan-edit').textContent = t('edit_plan');
+      onSaved(saved);
     },
   },
   h('div', { class: 'field' }, h('label', { for: 'plan-starts' }, t('project_starts')), starts, slots.starts_on.slot),

@@ -3,7 +3,7 @@
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { language, number, t } from '../i18n.js';
-import { clearFieldErrors, DAYS, errorSlot, section, showFieldErrors, teamNav } from './team_parts.js';
+import { apiForm, DAYS, errorSlot, section, teamNav } from './team_parts.js';
 
 function programOption(program, current) {
   return h('option', { value: program.slug, selected: program.slug === current },
@@ -55,25 +55,18 @@ export async function show(main, ctx) {
   };
   summarise();
 
-  const form = h('form', {
-    class: 'stack',
-    novalidate: true,
-    onsubmit: async (event) => {
-      event.preventDefault();
-      clearFieldErrors(slots);
-      note.textContent = '';
-      general.textContent = '';
-      try {
-        team = await api('PATCH', `/api/teams/${team.id}`, {
-          program: program.value,
-          reminder_time: time.value,
-          workdays: boxes.filter((box) => box.checked).map((box) => box.value),
-        });
-        summarise();
-        note.textContent = t('saved');
-      } catch (error) {
-        general.textContent = showFieldErrors(slots, error).join(' ');
-      }
+  const form = apiForm({
+    slots,
+    general,
+    note,
+    send: async () => {
+      team = await api('PATCH', `/api/teams/${team.id}`, {
+        program: program.value,
+        reminder_time: time.value,
+        workdays: boxes.filter((box) => box.checked).map((box) => box.value),
+      });
+      summarise();
+      note.textContent = t('saved');
     },
   },
   h('div', { class: 'field' }, h('label', { for: 'team-program' }, t('team_program')), program, purpose, slots.program.slot),
