@@ -51,6 +51,14 @@ export async function signedOut() {
   setCsrf(null);
   await meta.clear();
   navigator.serviceWorker?.controller?.postMessage({ type: 'signed-out' });
+  // Reminders for someone no longer signed in here must stop reaching this phone (the
+  // server forgets the device too, but the browser would keep a dead subscription).
+  try {
+    const registration = await navigator.serviceWorker?.getRegistration();
+    await (await registration?.pushManager?.getSubscription())?.unsubscribe();
+  } catch {
+    // no worker, no push support, or the push service is out of reach: nothing to undo
+  }
 }
 
 export function notify(message, kind = 'info') {

@@ -289,3 +289,28 @@ def test_blocked_notifications_and_iphones_get_guidance(
     card.get_by_text("virker notifikationer kun i Coach åbnet fra hjemmeskærmen").wait_for()
     assert card.get_by_role("button", name="Slå notifikationer til").count() == 0
     assert card.get_by_role("button", name="Send mig en prøvepåmindelse").count() == 1
+
+
+# A subscription as the browser would hand it out; test browsers have no push service,
+# so the page's PushManager answers with this stand-in and records the unsubscribe.
+FAKE_SUBSCRIPTION = """
+PushManager.prototype.getSubscription = async function () {
+  return {
+    endpoint: 'https://push.invalid/device',
+    unsubscribe: async () => { window.unsubscribed = (window.unsubscribed || 0) + 1; return true; },
+  };
+};
+"""
+
+
+def test_erasing_the_account_unsubscribes_this_phone(
+    app: Flask, live_url: str, phone: Callable[[], Any]
+) -> None:
+    page = signed_in_phone(phone, live_url)
+    page.add_init_script(FAKE_SUBSCRIPTION)
+    page.goto(f"{live_url}/settings")
+    page.get_by_role("button", name="Slet min konto").click()
+    page.get_by_role("button", name="Ja, slet det hele").click()
+    page.get_by_text("Din konto og dine data er slettet.").wait_for()
+    assert page.evaluate("window.unsubscribed") == 1
+    assert rows(Person) == []
