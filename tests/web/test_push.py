@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from coach.accounts.models import Person
+from coach.accounts.models import DeviceSession, Person
 from coach.database import utcnow
 from coach.extensions import db
 from coach.reminders.models import PushSubscription, ReminderSettings
@@ -314,3 +314,31 @@ def test_erasing_the_account_unsubscribes_this_phone(
     page.get_by_text("Din konto og dine data er slettet.").wait_for()
     assert page.evaluate("window.unsubscribed") == 1
     assert rows(Person) == []
+
+
+def test_signing_out_stops_reminders_to_this_phone(
+    app: Flask, live_url: str, phone: Callable[[], Any], axe_source: str
+) -> None:
+    page = signed_in_phone(phone, live_url)
+    page.add_init_script(FAKE_SUBSCRIPTION)
+    [person] = rows(Person)
+    db.session.add(
+        PushSubscription(
+            person_id=person.id, endpoint="https://push.invalid/device", p256dh="k", auth="a"
+        )
+    )
+    db.session.commit()
+    page.goto(f"{live_url}/settings")
+    card = page.locator("#s-signout").locator("..")
+    # Joined by invite, no password yet: warned how to get back in.
+    assert "uden e-mail og adgangskode" in card.inner_text()
+    assert axe_violations(page, axe_source) == []
+    card.get_by_role("button", name="Log ud").click()
+    page.get_by_text("Du er logget ud.").wait_for()
+    assert page.evaluate("window.unsubscribed") == 1
+    assert rows(PushSubscription) == []  # the server no longer sends here
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DeviceSession)) == 0
+    page.reload()
+    page.get_by_role("button", name="Log ind").first.wait_for()  # the welcome screen
+    assert rows(Person) != []  # signing out keeps the account

@@ -40,7 +40,7 @@ function serverKey(base64url) {
 }
 
 // This phone's subscription, if the worker is registered and has one.
-async function currentSubscription() {
+export async function thisPhonesSubscription() {
   if (!pushSupported()) return null;
   const registration = await navigator.serviceWorker.getRegistration();
   return (await registration?.pushManager.getSubscription()) ?? null;
@@ -112,7 +112,7 @@ function notificationsCard(view, refresh) {
   }
 
   async function turnOff() {
-    const subscription = await currentSubscription();
+    const subscription = await thisPhonesSubscription();
     if (subscription) {
       const { endpoint } = subscription;
       await subscription.unsubscribe().catch(() => false);
@@ -151,7 +151,7 @@ function notificationsCard(view, refresh) {
     } else if (!pushSupported()) {
       parts.push(h('p', {}, t('push_unsupported')));
     } else {
-      const here = await currentSubscription().catch(() => null);
+      const here = await thisPhonesSubscription().catch(() => null);
       if (here) {
         parts.push(h('p', {}, t('push_on_here')), button(t('push_turn_off'), turnOff));
       } else if (Notification.permission === 'denied') {

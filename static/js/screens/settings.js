@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { remember, signedOut } from '../app.js';
 import { h, replace } from '../dom.js';
 import { date, t, useLanguage } from '../i18n.js';
-import { reminderSettings } from './reminders.js';
+import { reminderSettings, thisPhonesSubscription } from './reminders.js';
 
 function section(id, title, ...children) {
   return h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, title), ...children);
@@ -137,6 +137,33 @@ function install(ctx) {
   return card;
 }
 
+// Sign this phone out (a shared or a lost phone). Someone without email and password
+// is told first that only a sign-in link from another phone brings them back.
+function signOut(ctx) {
+  const person = ctx.session.person;
+  const note = h('p', { role: 'alert', class: 'error' });
+  return section('s-signout', t('sign_out'),
+    h('p', {}, person.has_password ? t('sign_out_intro') : t('sign_out_no_password')),
+    h('button', {
+      type: 'button',
+      class: 'button secondary',
+      onclick: async () => {
+        try {
+          // The server must stop sending this person's reminders to this phone.
+          const device = await thisPhonesSubscription();
+          if (device) await api('DELETE', `/api/push/subscriptions?endpoint=${encodeURIComponent(device.endpoint)}`);
+          await api('POST', '/api/auth/logout');
+          await signedOut();
+          ctx.go('/', { replaceState: true });
+          ctx.notify(t('signed_out'));
+        } catch (error) {
+          note.textContent = error.message;
+        }
+      },
+    }, t('sign_out')),
+    note);
+}
+
 function myData(ctx) {
   const confirmSlot = h('div');
   const note = h('p', { role: 'alert', class: 'error' });
@@ -179,5 +206,6 @@ export async function show(main, ctx) {
     install(ctx),
     newPhone(),
     credentials(ctx),
+    signOut(ctx),
     myData(ctx));
 }
