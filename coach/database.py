@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,6 +11,8 @@ from flask import Flask
 from sqlalchemy.engine import Dialect
 
 from coach.extensions import db
+
+log = logging.getLogger(__name__)
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -59,9 +62,54 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Set on a connection by any statement that is not a plain read, until its next BEGIN.
+_WROTE = "coach_wrote"
+
+
+def _note_writes(
+    conn: sa.Connection, _cursor: Any, statement: str, *_args: Any, **_kwargs: Any
+) -> None:
+    if not statement.lstrip()[:6].upper().startswith("SELECT"):
+        conn.info[_WROTE] = True
+
+
+def _forget_writes(conn: sa.Connection) -> None:
+    conn.info.pop(_WROTE, None)
+
+
+def _end_reads_with_commit(_error: BaseException | None) -> None:
+    """End a request's transaction that only read with COMMIT instead of ROLLBACK.
+
+    Both end a read-only transaction alike, but psycopg forgets its prepared
+    statements on every ROLLBACK, so a request ending with one makes PostgreSQL plan
+    every statement of the next request again (for today's screen, planning costs
+    more than running). Anything else (ORM changes nobody committed, or any statement
+    that is not a SELECT) is left to Flask-SQLAlchemy's teardown, which rolls back.
+    """
+    if _error is not None or not db.session.registry.has():
+        return
+    session = db.session()
+    if not session.in_transaction():
+        return
+    if session.new or session.dirty or session.deleted:
+        return
+    if session.connection().info.get(_WROTE):
+        return
+    try:
+        session.commit()
+    except sa.exc.SQLAlchemyError:
+        # The answer is made already; a connection that broke is the pool's to replace.
+        log.warning("ending a read-only transaction failed", exc_info=True)
+        session.rollback()
+
+
 def init_app(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "before_cursor_execute", _note_writes)
+        sa.event.listen(engine, "begin", _forget_writes)
+    # Registered after Flask-SQLAlchemy's, so it runs before the session is removed.
+    app.teardown_appcontext(_end_reads_with_commit)
