@@ -8,7 +8,7 @@ import { apiForm, errorSlot, isAdmin, section, SHORT, teamNav } from './team_par
 // The API's QR code is a standalone SVG document. Inlining markup is what the app never
 // does, so it becomes an image: an <img> runs no script and loads nothing else, and the
 // policy allows data: images.
-export function qrImageUrl(markup) {
+function qrImageUrl(markup) {
   const text = String(markup).trim();
   if (!/^<svg[\s>]/.test(text)) return null;
   return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`;
