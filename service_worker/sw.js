@@ -194,7 +194,23 @@ async function openApp(path) {
   }
   // focus() first, while the tap still counts as the person's action.
   const focused = await open.focus().catch(() => open);
-  if (focused.url !== target) await focused.navigate(target).catch(() => undefined);
+  // The app's own router shows the screen without a reload, so a running timer survives.
+  // A window that does not answer (the printable report, an older version) is loaded
+  // anew. WindowClient.url cannot decide it: Chromium keeps the address the page loaded
+  // with, not the one the app moved to since.
+  if (!(await routedIn(focused, path))) await focused.navigate(target).catch(() => undefined);
+}
+
+function routedIn(client, path) {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    const timer = setTimeout(() => resolve(false), 1500);
+    channel.port1.onmessage = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    client.postMessage({ type: 'open', path }, [channel.port2]);
+  });
 }
 
 // The page keeps the sign-in answer (with its CSRF token) in IndexedDB (static/js/store.js,

@@ -209,6 +209,14 @@ async function start() {
     go(link.getAttribute('href'));
   });
   window.addEventListener('popstate', () => render());
+  // A tap on a reminder asks an open window to show a screen (sw.js, openApp); the
+  // answer tells the worker it need not reload the window.
+  navigator.serviceWorker?.addEventListener('message', (event) => {
+    const { type, path } = event.data ?? {};
+    if (type !== 'open' || typeof path !== 'string' || !/^\/(?!\/)/.test(path)) return;
+    if (location.pathname !== path) go(path);
+    event.ports[0]?.postMessage('shown');
+  });
   onOutboxChange(showPending);
   // An invite or sign-in link is opened before anyone is signed in: no need to ask.
   if (!/^\/(join|sign-in)\//.test(location.pathname)) await whoAmI();
