@@ -9,13 +9,12 @@ table says whose they were, and pain is never folded: it is health data, and era
 means it is gone.
 
 A team's total for a week is therefore the live part (people still here) plus the
-folded part (:func:`team_sessions_by_week`). The sessions count toward the team the
-person was in when they erased themselves; membership history is not kept.
+folded part; :mod:`coach.teams.participation` adds the two. The sessions count toward
+the team the person was in when they erased themselves; membership history is not kept.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -25,7 +24,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from coach.accounts.models import Person
 from coach.coaching.models import WorkoutSet
 from coach.coaching.weeks import iso_week_start
-from coach.domain.adherence import WEEK
 from coach.extensions import db
 
 
@@ -44,13 +42,6 @@ class TeamWeekTotal(db.Model):
     week_start: Mapped[date] = mapped_column(sa.Date, primary_key=True)  # a Monday
     sessions: Mapped[int]  # days trained, summed over the people folded in
     active_members: Mapped[int]  # people folded in who trained that week
-
-
-@dataclass(frozen=True)
-class TeamWeek:
-    week_start: date
-    sessions: int
-    active_members: int
 
 
 def _person_weeks(person_id: int) -> list[tuple[date, int]]:
@@ -91,40 +82,3 @@ def fold_into_team_totals(person: Person) -> int:
     )
     db.session.execute(statement)
     return len(weeks)
-
-
-def team_sessions_by_week(team_id: int, first_week: date, last_week: date) -> list[TeamWeek]:
-    """The team's sessions and active people per week, ``first_week``..``last_week``
-    (Mondays, inclusive): its current members' logs plus what erased members left."""
-    days = (
-        sa.select(WorkoutSet.person_id, WorkoutSet.local_date)
-        .join(Person, Person.id == WorkoutSet.person_id)
-        .where(
-            Person.team_id == team_id,
-            WorkoutSet.local_date >= first_week,
-            WorkoutSet.local_date < last_week + WEEK,
-        )
-        .distinct()
-        .subquery()
-    )
-    week = iso_week_start(days.c.local_date)
-    live = db.session.execute(
-        sa.select(week, sa.func.count(), sa.func.count(sa.distinct(days.c.person_id))).group_by(
-            week
-        )
-    )
-    totals: dict[date, list[int]] = {monday: [s, p] for monday, s, p in live}
-    folded = db.session.execute(
-        sa.select(
-            TeamWeekTotal.week_start, TeamWeekTotal.sessions, TeamWeekTotal.active_members
-        ).where(
-            TeamWeekTotal.team_id == team_id,
-            TeamWeekTotal.week_start >= first_week,
-            TeamWeekTotal.week_start <= last_week,
-        )
-    )
-    for monday, sessions, people in folded:
-        total = totals.setdefault(monday, [0, 0])
-        total[0] += sessions
-        total[1] += people
-    return [TeamWeek(monday, s, p) for monday, (s, p) in sorted(totals.items())]
