@@ -45,6 +45,19 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def plain_select(sql: str, *columns: str | sa.ColumnClause[Any]) -> sa.TextualSelect:
+    """A SELECT written in SQL, with every result column named in order.
+
+    ``columns`` are names, or columns (a table's, or ``sa.column(name, type)``) where
+    the value needs converting (dates, UUIDs, UTC times). Listed in order, the result
+    columns are matched by position and the match is kept with the compiled statement;
+    named in a dict, SQLAlchemy would match them by name on every execution.
+    """
+    return sa.text(sql).columns(
+        *(sa.column(column) if isinstance(column, str) else column for column in columns)
+    )
+
+
 def valid_id(value: int) -> bool:
     """Whether an id from a URL can name a row. Ids are INTEGER columns (32-bit on
     PostgreSQL); looking up a larger number fails in the driver instead of finding

@@ -23,8 +23,9 @@ from coach.accounts.models import Person
 from coach.catalogue.schemas import ExerciseSchema
 from coach.catalogue.service import current_catalogue, exercise_in
 from coach.coaching.journal import PAIN_COLUMNS, RED_FLAGS, local_date, local_today
+from coach.coaching.models import CardioSession, CheckIn, WorkoutSet
 from coach.coaching.schemas import LoggedCardioSchema, SetSchema
-from coach.database import UTCDateTime
+from coach.database import plain_select
 from coach.domain import progression
 from coach.domain.calendar import WEEKDAYS
 from coach.domain.catalogue import CARDIO_ACTIVITY_NAMES, Exercise, Program, ProgramItem, Text
@@ -35,16 +36,18 @@ from coach.extensions import db
 SESSIONS_LOOKED_AT = 4
 CHECK_IN_DAYS = 28
 _SET_COLUMNS = (
-    "id, exercise, performed_at, local_date, reps, hold_seconds, band_level, load_kg,"
-    " reps_in_reserve, pain, created_at"
+    "id",
+    "exercise",
+    "performed_at",
+    "local_date",
+    "reps",
+    "hold_seconds",
+    "band_level",
+    "load_kg",
+    "reps_in_reserve",
+    "pain",
+    "created_at",
 )
-_SET_TYPES = {
-    "id": sa.Uuid(),
-    "performed_at": UTCDateTime(),
-    "local_date": sa.Date(),
-    "load_kg": sa.Float(),
-    "created_at": UTCDateTime(),
-}
 
 
 @dataclass(frozen=True)
@@ -72,40 +75,49 @@ def program_day(person: Person, today: date) -> ProgramDay | None:
 
 # The person's choices and their workplace's bands, three small reads in one round trip:
 # each row says which it is (swap, override or band) in its first column.
-_CHOICES_AND_BANDS = sa.text(
+_CHOICES_AND_BANDS = plain_select(
     "SELECT 'swap' AS kind, exercise AS a, replacement AS b, NULL AS c, NULL AS d,"
     " NULL AS day, NULL AS load_kg, 0 AS position FROM exercise_swaps WHERE person_id = :person"
     " UNION ALL SELECT 'override', exercise, band_level, NULL, NULL, day, load_kg, 0"
     " FROM load_overrides WHERE person_id = :person"
     " UNION ALL SELECT 'band', key, colour_name_da, colour_name_en, display_colour, NULL, NULL,"
     " position FROM band_levels WHERE band_set_id = :band_set"
-    " ORDER BY position"
-).columns(day=sa.Date(), load_kg=sa.Float())
-_CHECK_INS = (
-    sa.text(
-        "SELECT day, {pain}, soreness, {flags} FROM check_ins"
-        " WHERE person_id = :person AND day > :since AND day <= :today".format(
-            pain=", ".join(PAIN_COLUMNS.values()), flags=", ".join(RED_FLAGS)
-        )
-    )
-    .bindparams(sa.bindparam("since", type_=sa.Date()), sa.bindparam("today", type_=sa.Date()))
-    .columns(day=sa.Date())
+    " ORDER BY position",
+    "kind",
+    "a",
+    "b",
+    "c",
+    "d",
+    sa.column("day", sa.Date()),
+    sa.column("load_kg", sa.Float()),
+    "position",
 )
-_CARDIO_TODAY = (
-    sa.text(
-        "SELECT id, activity, minutes, intensity, performed_at, local_date, created_at"
-        " FROM cardio_sessions WHERE person_id = :person AND local_date = :today"
-        " ORDER BY performed_at"
-    )
-    .bindparams(sa.bindparam("today", type_=sa.Date()))
-    .columns(
-        id=sa.Uuid(), performed_at=UTCDateTime(), local_date=sa.Date(), created_at=UTCDateTime()
-    )
+_CHECK_IN_COLUMNS = ("day", *PAIN_COLUMNS.values(), "soreness", *RED_FLAGS)
+_CHECK_INS = plain_select(
+    "SELECT {columns} FROM check_ins"
+    " WHERE person_id = :person AND day > :since AND day <= :today".format(
+        columns=", ".join(_CHECK_IN_COLUMNS)
+    ),
+    *(CheckIn.__table__.c[name] for name in _CHECK_IN_COLUMNS),
+).bindparams(sa.bindparam("since", type_=sa.Date()), sa.bindparam("today", type_=sa.Date()))
+_CARDIO_COLUMNS = (
+    "id",
+    "activity",
+    "minutes",
+    "intensity",
+    "performed_at",
+    "local_date",
+    "created_at",
 )
-_sets_statements: dict[int, sa.TextClause] = {}
+_CARDIO_TODAY = plain_select(
+    f"SELECT {', '.join(_CARDIO_COLUMNS)} FROM cardio_sessions"
+    " WHERE person_id = :person AND local_date = :today ORDER BY performed_at",
+    *(CardioSession.__table__.c[name] for name in _CARDIO_COLUMNS),
+).bindparams(sa.bindparam("today", type_=sa.Date()))
+_sets_statements: dict[int, sa.TextualSelect] = {}
 
 
-def _sets_statement(count: int) -> sa.TextClause:
+def _sets_statement(count: int) -> sa.TextualSelect:
     """Today's sets and the last few sessions before today of ``count`` exercises.
 
     Per exercise, the oldest day wanted is its SESSIONS_LOOKED_AT-th latest session
@@ -115,7 +127,7 @@ def _sets_statement(count: int) -> sa.TextClause:
     statement = _sets_statements.get(count)
     if statement is None:
         parts = [
-            f"SELECT {_SET_COLUMNS} FROM workout_sets"
+            f"SELECT {', '.join(_SET_COLUMNS)} FROM workout_sets"
             f" WHERE person_id = :person AND exercise = :exercise_{i} AND local_date <= :today"
             " AND local_date >= COALESCE(("
             f"SELECT local_date FROM workout_sets WHERE person_id = :person"
@@ -124,12 +136,11 @@ def _sets_statement(count: int) -> sa.TextClause:
             f" LIMIT 1 OFFSET {SESSIONS_LOOKED_AT - 1}), :first_day)"
             for i in range(count)
         ]
-        statement = (
-            sa.text(" UNION ALL ".join(parts))
-            .bindparams(
-                sa.bindparam("today", type_=sa.Date()), sa.bindparam("first_day", type_=sa.Date())
-            )
-            .columns(**_SET_TYPES)
+        statement = plain_select(
+            " UNION ALL ".join(parts),
+            *(WorkoutSet.__table__.c[name] for name in _SET_COLUMNS),
+        ).bindparams(
+            sa.bindparam("today", type_=sa.Date()), sa.bindparam("first_day", type_=sa.Date())
         )
         _sets_statements[count] = statement
     return statement
