@@ -35,7 +35,7 @@ def signed_in_body(person: Person) -> dict[str, Any]:
 
 
 @blp.route("/auth/login", methods=["POST"])
-@blp.arguments(LoginSchema)
+@blp.arguments(LoginSchema())
 @blp.response(200, SignedInSchema)
 def login(data: dict[str, str]) -> dict[str, Any]:
     """Sign in with email and password. Repeated failures answer 429 with Retry-After."""
@@ -86,7 +86,7 @@ class MeView(MethodView):
 
 @blp.route("/me/credentials", methods=["PUT"])
 @signed_in(unsafe=True)
-@blp.arguments(CredentialsSchema)
+@blp.arguments(CredentialsSchema())
 @blp.response(200, PersonSchema)
 def put_credentials(data: dict[str, str]) -> Person:
     """Set an email and password, to sign in on any device."""
@@ -113,7 +113,7 @@ class TeamInvitesView(MethodView):
         return service.invites_of(team_for(caller(), team_id))
 
     @signed_in(Role.ADMIN, Role.LEAD)
-    @blp.arguments(InviteCreateSchema)
+    @blp.arguments(InviteCreateSchema())
     @blp.response(201, InviteCreatedSchema)
     def post(self, data: dict[str, Any], team_id: int) -> service.CreatedInvite:
         """Invite people to the team: a link and its QR code. Leads invite members and
@@ -147,7 +147,7 @@ class InviteView(MethodView):
 
 
 @blp.route("/invites/<ref>/accept", methods=["POST"])
-@blp.arguments(AcceptInviteSchema)
+@blp.arguments(AcceptInviteSchema())
 @blp.response(201, SignedInSchema)
 def accept_invite(data: dict[str, Any], ref: str) -> dict[str, Any]:
     """Join the team with an invite token; signs this device in."""

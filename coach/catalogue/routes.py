@@ -114,7 +114,7 @@ def public(view: Callable[..., Response]) -> Callable[..., Response]:
 
 @blp.route("/exercises")
 @public
-@blp.arguments(ExerciseQuerySchema, location="query")
+@blp.arguments(ExerciseQuerySchema(), location="query")
 @blp.response(200, ExerciseListSchema, headers=CACHE_HEADERS)
 def list_exercises(query: dict[str, str]) -> dict[str, Any]:
     """Every exercise, or those for one body region or with one kind of equipment."""
@@ -127,7 +127,7 @@ def list_exercises(query: dict[str, str]) -> dict[str, Any]:
 
 @blp.route("/exercises/<slug>")
 @public
-@blp.arguments(LanguageQuerySchema, location="query")
+@blp.arguments(LanguageQuerySchema(), location="query")
 @blp.response(200, ExerciseDetailSchema, headers=CACHE_HEADERS)
 @blp.alt_response(404, description="No such exercise")
 def get_exercise(query: dict[str, str], slug: str) -> dict[str, Any]:
@@ -139,7 +139,7 @@ def get_exercise(query: dict[str, str], slug: str) -> dict[str, Any]:
 
 @blp.route("/programs")
 @public
-@blp.arguments(LanguageQuerySchema, location="query")
+@blp.arguments(LanguageQuerySchema(), location="query")
 @blp.response(200, ProgramListSchema, headers=CACHE_HEADERS)
 def list_programs(query: dict[str, str]) -> dict[str, Any]:
     """The programs a team can follow (their slugs go in a team's ``program``)."""
@@ -150,7 +150,7 @@ def list_programs(query: dict[str, str]) -> dict[str, Any]:
 
 @blp.route("/programs/<slug>")
 @public
-@blp.arguments(LanguageQuerySchema, location="query")
+@blp.arguments(LanguageQuerySchema(), location="query")
 @blp.response(200, ProgramSchema, headers=CACHE_HEADERS)
 @blp.alt_response(404, description="No such program")
 def get_program(query: dict[str, str], slug: str) -> dict[str, Any]:
@@ -175,7 +175,7 @@ class SwapsView(MethodView):
 @blp.route("/me/swaps/<exercise>")
 class SwapView(MethodView):
     @signed_in()
-    @blp.arguments(ExerciseSwapSchema)
+    @blp.arguments(ExerciseSwapSchema())
     @blp.response(200, ExerciseSwapSchema)
     @blp.alt_response(404, description="No such exercise")
     def put(self, data: dict[str, str], exercise: str) -> ExerciseSwap:

@@ -40,7 +40,7 @@ PRIVATE = {"Cache-Control": "private, no-store"}
 
 @blp.route("/me/history")
 @signed_in()
-@blp.arguments(HistoryQuerySchema, location="query")
+@blp.arguments(HistoryQuerySchema(), location="query")
 @blp.response(200, HistoryDaySchema(many=True))
 @blp.paginate(page_size=50, max_page_size=100)
 def history(

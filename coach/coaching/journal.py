@@ -136,23 +136,28 @@ def _same(row: Any, values: dict[str, Any], fields: tuple[str, ...]) -> bool:
     return all(getattr(row, f) == values.get(f) for f in fields)
 
 
+_INSERTS: dict[tuple[str, str], sa.Insert] = {}
+
+
 def _insert_new(model: type[Any], row: dict[str, Any]) -> bool:
     """INSERT ``row`` unless its id is taken; True when this call stored it.
 
     One statement whether or not the id exists (``ON CONFLICT DO NOTHING``, in SQLite
     and PostgreSQL alike), so two copies of a write arriving at once cannot both
-    insert, and neither needs a read first or an exception to find out.
+    insert, and neither needs a read first or an exception to find out. The statement
+    is built once per table and takes the row as parameters: building it with the
+    values inside costs more than running it.
     """
     dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     table = model.__table__
-    statement = (
-        insert(table)
-        .values(row)
-        .on_conflict_do_nothing(index_elements=["id"])
-        .returning(table.c.id)
-    )
-    return db.session.execute(statement).first() is not None
+    statement = _INSERTS.get((dialect, table.name))
+    if statement is None:
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = (
+            insert(table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
+        )
+        _INSERTS[(dialect, table.name)] = statement
+    return db.session.execute(statement, row).first() is not None
 
 
 def _idempotent_insert(

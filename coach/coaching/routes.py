@@ -32,7 +32,7 @@ def _created_or_replayed(row: Any, created: bool) -> tuple[Any, int]:
 
 @blp.route("/me/today")
 @signed_in()
-@blp.arguments(LanguageQuerySchema, location="query")
+@blp.arguments(LanguageQuerySchema(), location="query")
 @blp.response(200, TodaySchema)
 def get_today(query: dict[str, Any]) -> Response:
     """Today's routine in my time zone: each exercise with its load, the reason for any
@@ -44,7 +44,7 @@ def get_today(query: dict[str, Any]) -> Response:
 
 @blp.route("/me/sets", methods=["POST"])
 @signed_in(unsafe=True)
-@blp.arguments(SetSchema)
+@blp.arguments(SetSchema())
 @blp.response(201, SetSchema, description="Stored")
 @blp.alt_response(200, schema=SetSchema, description="Already stored under this id (a replay)")
 def post_set(values: dict[str, Any]) -> tuple[WorkoutSet, int]:
@@ -55,7 +55,7 @@ def post_set(values: dict[str, Any]) -> tuple[WorkoutSet, int]:
 @blp.route("/me/sets/<uuid:set_id>")
 class SetView(MethodView):
     @signed_in()
-    @blp.arguments(SetCorrectionSchema)
+    @blp.arguments(SetCorrectionSchema())
     @blp.response(200, SetSchema)
     def patch(self, changes: dict[str, Any], set_id: uuid.UUID) -> WorkoutSet:
         """Correct a logged set."""
@@ -70,7 +70,7 @@ class SetView(MethodView):
 
 @blp.route("/me/cardio", methods=["POST"])
 @signed_in(unsafe=True)
-@blp.arguments(LoggedCardioSchema)
+@blp.arguments(LoggedCardioSchema())
 @blp.response(201, LoggedCardioSchema, description="Stored")
 @blp.alt_response(200, schema=LoggedCardioSchema, description="Already stored under this id")
 def post_cardio(values: dict[str, Any]) -> tuple[CardioSession, int]:
@@ -88,7 +88,7 @@ def delete_cardio(cardio_id: uuid.UUID) -> None:
 
 @blp.route("/me/checkins", methods=["POST"])
 @signed_in(unsafe=True)
-@blp.arguments(CheckInSchema)
+@blp.arguments(CheckInSchema())
 @blp.response(201, CheckInResultSchema, description="The day's first check-in")
 @blp.alt_response(200, schema=CheckInResultSchema, description="Replaced the day's check-in")
 def post_check_in(values: dict[str, Any]) -> tuple[dict[str, Any], int]:
@@ -103,7 +103,7 @@ def post_check_in(values: dict[str, Any]) -> tuple[dict[str, Any], int]:
 
 @blp.route("/me/overrides", methods=["POST"])
 @signed_in(unsafe=True)
-@blp.arguments(OverrideSchema)
+@blp.arguments(OverrideSchema())
 @blp.response(201, OverrideSchema)
 def post_override(values: dict[str, Any]) -> LoadOverride:
     """Choose my own band or weight for the next session of an exercise (once)."""

@@ -31,7 +31,7 @@ def get_plan() -> dict[str, Any]:
 
 @blp.route("/workplace/plan", methods=["PUT"])
 @signed_in(Role.ADMIN, unsafe=True)
-@blp.arguments(PlanSchema)
+@blp.arguments(PlanSchema())
 @blp.response(200, PlanViewSchema)
 def put_plan(data: dict[str, Any]) -> dict[str, Any]:
     """Set the workplace's project plan, replacing any earlier one.

@@ -32,7 +32,7 @@ def public_key() -> dict[str, str]:
 @blp.route("/push/subscriptions")
 class SubscriptionsView(MethodView):
     @signed_in()
-    @blp.arguments(SubscriptionSchema)
+    @blp.arguments(SubscriptionSchema())
     @blp.response(201, SubscriptionStoredSchema, description="A new device")
     @blp.alt_response(200, schema=SubscriptionStoredSchema, description="Refreshed")
     def post(self, data: dict[str, Any]) -> tuple[PushSubscription, int]:
@@ -43,7 +43,7 @@ class SubscriptionsView(MethodView):
         return row, 201 if created else 200
 
     @signed_in()
-    @blp.arguments(UnsubscribeSchema, location="query")
+    @blp.arguments(UnsubscribeSchema(), location="query")
     @blp.response(204)
     def delete(self, data: dict[str, Any]) -> None:
         """Stop push reminders on one device of mine (by its endpoint)."""
@@ -60,7 +60,7 @@ class RemindersView(MethodView):
         return service.reminder_view(caller())
 
     @signed_in()
-    @blp.arguments(ReminderSettingsSchema)
+    @blp.arguments(ReminderSettingsSchema())
     @blp.response(200, ReminderViewSchema)
     def put(self, data: dict[str, Any]) -> dict[str, Any]:
         """Turn my reminder on or off, or choose my own time, days and zone."""

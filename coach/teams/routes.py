@@ -52,7 +52,7 @@ class TeamsView(MethodView):
         return service.teams_visible_to(caller())
 
     @signed_in(Role.ADMIN)
-    @blp.arguments(TeamSchema)
+    @blp.arguments(TeamSchema())
     @blp.response(201, TeamSchema)
     def post(self, data: dict[str, Any]) -> Team:
         """Create a team (default: office program, 11:25 on workdays)."""
@@ -78,7 +78,7 @@ class TeamView(MethodView):
 
 @blp.route("/teams/<int:team_id>/participation")
 @signed_in(Role.ADMIN, Role.LEAD)
-@blp.arguments(WeeksQuerySchema, location="query")
+@blp.arguments(WeeksQuerySchema(), location="query")
 @blp.response(200, TeamParticipationSchema)
 def team_participation(query: dict[str, Any], team_id: int) -> tuple[dict[str, Any], Headers]:
     """The team's weeks: members enrolled and active, sessions against the program's
@@ -91,7 +91,7 @@ def team_participation(query: dict[str, Any], team_id: int) -> tuple[dict[str, A
 
 @blp.route("/workplace/participation")
 @signed_in(Role.ADMIN)
-@blp.arguments(WeeksQuerySchema, location="query")
+@blp.arguments(WeeksQuerySchema(), location="query")
 @blp.response(200, WorkplaceParticipationSchema)
 def workplace_participation(query: dict[str, Any]) -> tuple[dict[str, Any], Headers]:
     """Every team's weekly participation and the workplace's totals; names nobody."""
