@@ -48,6 +48,13 @@ _SET_COLUMNS = (
     "pain",
     "created_at",
 )
+# Only today's sets are shown as they are; the older ones feed the rules, which need
+# neither their ids nor their times, so those come back NULL and cost nothing to convert.
+_TODAYS_ONLY = {"id", "performed_at", "created_at"}
+_SET_SELECT = ", ".join(
+    f"CASE WHEN local_date = :today THEN {name} END AS {name}" if name in _TODAYS_ONLY else name
+    for name in _SET_COLUMNS
+)
 
 
 @dataclass(frozen=True)
@@ -127,7 +134,7 @@ def _sets_statement(count: int) -> sa.TextualSelect:
     statement = _sets_statements.get(count)
     if statement is None:
         parts = [
-            f"SELECT {', '.join(_SET_COLUMNS)} FROM workout_sets"
+            f"SELECT {_SET_SELECT} FROM workout_sets"
             f" WHERE person_id = :person AND exercise = :exercise_{i} AND local_date <= :today"
             " AND local_date >= COALESCE(("
             f"SELECT local_date FROM workout_sets WHERE person_id = :person"
