@@ -11,7 +11,8 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -24,6 +25,7 @@ from coach.accounts.models import DeviceSession, Person
 from coach.database import utcnow
 from coach.domain.roles import Role
 from coach.extensions import db
+from coach.teams.models import Team, Workplace
 
 COOKIE = "coach_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -49,8 +51,76 @@ def _lifetime() -> timedelta:
     return timedelta(days=int(current_app.config["SESSION_DAYS"]))
 
 
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is asking, as every signed-in request reads it: one plain statement, no ORM.
+
+    The screens a phone opens most (today, logging a set) need only these facts.
+    Views that read or change more of the person use :func:`caller`, which loads the
+    :class:`Person` on first use.
+    """
+
+    id: int
+    role: str
+    language: str
+    created_at: datetime
+    effective_time_zone: str
+    band_set_id: int
+    program: str | None  # the team's; None without a team
+    workdays: tuple[str, ...]
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+
+# Built once: every signed-in request runs it, and building it costs more than running it.
+_CALLER_OF_TOKEN = (
+    sa.select(
+        DeviceSession.id,
+        DeviceSession.csrf_token,
+        DeviceSession.renewed_at,
+        Person.id,
+        Person.role,
+        Person.language,
+        Person.created_at,
+        sa.func.coalesce(Person.time_zone, Workplace.time_zone),
+        Workplace.band_set_id,
+        Team.program,
+        Team.workdays,
+    )
+    .join(Person, DeviceSession.person_id == Person.id)
+    .join(Workplace, Person.workplace_id == Workplace.id)
+    .outerjoin(Team, Person.team_id == Team.id)
+    .where(
+        DeviceSession.token_hash == sa.bindparam("token_hash"),
+        DeviceSession.expires_at > sa.bindparam("now"),
+    )
+)
+_CALLER_LOADS = (sa.orm.joinedload(Person.workplace), sa.orm.joinedload(Person.team))
+
+
+def current_caller() -> Caller | None:
+    return g.get("signed_in")
+
+
+def signed_in_caller() -> Caller:
+    """The signed-in caller's facts; views behind :func:`signed_in` always have them."""
+    found = current_caller()
+    if found is None:
+        raise Unauthorized("Sign in first.")
+    return found
+
+
 def current_person() -> Person | None:
-    return g.get("caller")
+    """The signed-in person, loaded with their workplace and team on first use."""
+    person: Person | None = g.get("caller")
+    if person is None and (facts := current_caller()) is not None:
+        # populate_existing: a session kept across requests (a CLI command, a test)
+        # may hold the person already; load the workplace and team with them anyway.
+        person = db.session.get(Person, facts.id, options=_CALLER_LOADS, populate_existing=True)
+        g.caller = person
+    return person
 
 
 def caller() -> Person:
@@ -59,6 +129,11 @@ def caller() -> Person:
     if person is None:
         raise Unauthorized("Sign in first.")
     return person
+
+
+def csrf_token() -> str:
+    """The CSRF token of this request's session."""
+    return str(g.csrf_token)
 
 
 def sign_in(person: Person) -> DeviceSession:
@@ -75,29 +150,31 @@ def sign_in(person: Person) -> DeviceSession:
     )
     db.session.add(session)
     g.caller, g.device_session, g.set_cookie_token = person, session, token
+    g.csrf_token = session.csrf_token
+    # The facts of the session this request came with no longer apply; the new
+    # session's are read by the phone's next request.
+    g.pop("signed_in", None)
     return session
 
 
 def sign_out() -> None:
-    session: DeviceSession | None = g.get("device_session")
-    if session is not None:
-        db.session.delete(session)
+    """End this request's session (the one it was signed in with, or just started)."""
+    started: DeviceSession | None = g.get("device_session")
+    if started is not None:
+        db.session.delete(started)
+    elif (session_id := g.get("session_id")) is not None:
+        db.session.execute(sa.delete(DeviceSession).where(DeviceSession.id == session_id))
     g.clear_cookie = True
 
 
-# Built once: every signed-in request runs it, and building it costs more than running it.
-_SESSION_OF_TOKEN = (
-    sa.select(DeviceSession)
-    .where(
-        DeviceSession.token_hash == sa.bindparam("token_hash"),
-        DeviceSession.expires_at > sa.bindparam("now"),
-    )
-    # Nearly every view needs the caller's workplace and team: one query, not three.
-    .options(
-        sa.orm.joinedload(DeviceSession.person).options(
-            sa.orm.joinedload(Person.workplace), sa.orm.joinedload(Person.team)
-        )
-    )
+_PER_REQUEST = (
+    "signed_in",
+    "caller",
+    "session_id",
+    "device_session",
+    "csrf_token",
+    "set_cookie_token",
+    "clear_cookie",
 )
 
 
@@ -105,20 +182,38 @@ def _load_caller() -> None:
     # A request reuses an app context already pushed (a CLI command or a test that
     # makes requests), and with it ``g``: never let one request's caller leak into
     # the next.
-    for key in ("caller", "device_session", "set_cookie_token", "clear_cookie"):
+    for key in _PER_REQUEST:
         g.pop(key, None)
     token = request.cookies.get(COOKIE)
     if not token or not (request.path.startswith("/api") or request.path in SIGNED_IN_PAGES):
         return
     now = utcnow()
-    session = db.session.scalar(_SESSION_OF_TOKEN, {"token_hash": hash_token(token), "now": now})
-    if session is None:
+    row = db.session.execute(
+        _CALLER_OF_TOKEN, {"token_hash": hash_token(token), "now": now}
+    ).first()
+    if row is None:
         g.clear_cookie = True
         return
-    g.caller, g.device_session = session.person, session
-    if now - session.renewed_at > _RENEW_AFTER:
+    session_id, g.csrf_token, renewed_at, *facts = row
+    g.session_id = session_id
+    person_id, role, language, created_at, zone, band_set_id, program, workdays = facts
+    g.signed_in = Caller(
+        id=person_id,
+        role=role,
+        language=language,
+        created_at=created_at,
+        effective_time_zone=zone,
+        band_set_id=band_set_id,
+        program=program,
+        workdays=tuple(workdays or ()),
+    )
+    if now - renewed_at > _RENEW_AFTER:
         # Renew at most daily: a write per request would cost every request.
-        session.renewed_at, session.expires_at = now, now + _lifetime()
+        db.session.execute(
+            sa.update(DeviceSession)
+            .where(DeviceSession.id == session_id)
+            .values(renewed_at=now, expires_at=now + _lifetime())
+        )
         db.session.commit()
         g.set_cookie_token = token
 
@@ -154,14 +249,14 @@ def signed_in(*roles: Role, unsafe: bool | None = None) -> Callable[[F], F]:
 
         @wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            caller = current_person()
-            if caller is None:
+            asking = current_caller()
+            if asking is None:
                 raise Unauthorized("Sign in first.")
-            if roles and caller.role_enum not in roles:
+            if roles and asking.role_enum not in roles:
                 raise Forbidden("Your role does not allow this.")
             if request.method in _UNSAFE:
                 sent = request.headers.get(CSRF_HEADER, "")
-                if not hmac.compare_digest(sent.encode(), g.device_session.csrf_token.encode()):
+                if not hmac.compare_digest(sent.encode(), csrf_token().encode()):
                     raise Forbidden(f"Missing or wrong {CSRF_HEADER} header.")
             return func(*args, **kwargs)
 

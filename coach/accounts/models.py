@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -48,6 +49,38 @@ class Person(db.Model):
     @property
     def effective_time_zone(self) -> str:
         return self.time_zone or self.workplace.time_zone
+
+    @property
+    def band_set_id(self) -> int:
+        return self.workplace.band_set_id
+
+    @property
+    def program(self) -> str | None:
+        return self.team.program if self.team is not None else None
+
+    @property
+    def workdays(self) -> tuple[str, ...]:
+        return tuple(self.team.workdays) if self.team is not None else ()
+
+
+class Member(Protocol):
+    """What coaching needs to know of a person: a :class:`Person`, or the facts a
+    signed-in request reads (:class:`coach.accounts.auth.Caller`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def effective_time_zone(self) -> str: ...
+    @property
+    def band_set_id(self) -> int: ...
+    @property
+    def program(self) -> str | None: ...
+    @property
+    def workdays(self) -> tuple[str, ...]: ...
 
 
 class Invite(db.Model):

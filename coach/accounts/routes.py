@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound, Unauthorized
 
 from coach.accounts import service
-from coach.accounts.auth import caller, sign_in, sign_out, signed_in
+from coach.accounts.auth import caller, csrf_token, sign_in, sign_out, signed_in
 from coach.accounts.models import Invite, Person
 from coach.accounts.schemas import (
     AcceptInviteSchema,
@@ -31,7 +30,7 @@ blp = Blueprint("accounts", __name__, url_prefix="/api", description="Accounts a
 
 
 def signed_in_body(person: Person) -> dict[str, Any]:
-    return {"person": person, "csrf_token": g.device_session.csrf_token}
+    return {"person": person, "csrf_token": csrf_token()}
 
 
 @blp.route("/auth/login", methods=["POST"])

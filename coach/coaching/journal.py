@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import Conflict, NotFound
 
-from coach.accounts.models import Person
+from coach.accounts.models import Member, Person
 from coach.catalogue.service import current_catalogue
 from coach.coaching.models import CardioSession, CheckIn, LoadOverride, WorkoutSet
 from coach.database import utcnow
@@ -53,11 +53,11 @@ PAIN_COLUMNS = {
 }
 
 
-def local_date(person: Person, moment: datetime) -> date:
+def local_date(person: Member, moment: datetime) -> date:
     return moment.astimezone(ZoneInfo(person.effective_time_zone)).date()
 
 
-def local_today(person: Person) -> date:
+def local_today(person: Member) -> date:
     return local_date(person, utcnow())
 
 
@@ -66,7 +66,7 @@ def invalid(**errors: str) -> None:
     abort(422, errors={"json": {field: [message] for field, message in errors.items()}})
 
 
-def _check_moment(person: Person, performed_at: datetime) -> None:
+def _check_moment(person: Member, performed_at: datetime) -> None:
     skew = timedelta(seconds=int(current_app.config["CLOCK_SKEW_SECONDS"]))
     if performed_at > utcnow() + skew:
         invalid(performed_at="Lies in the future.")
@@ -85,17 +85,15 @@ def exercise_or_422(slug: str) -> Exercise:
 _BAND_KEYS = sa.text("SELECT key FROM band_levels WHERE band_set_id = :band_set ORDER BY position")
 
 
-def band_keys(person: Person) -> list[str]:
+def band_keys(person: Member) -> list[str]:
     """The keys of the person's band set, lightest first."""
     return list(
-        db.session.connection()
-        .execute(_BAND_KEYS, {"band_set": person.workplace.band_set_id})
-        .scalars()
+        db.session.connection().execute(_BAND_KEYS, {"band_set": person.band_set_id}).scalars()
     )
 
 
 def check_load(
-    person: Person, exercise: Exercise, band_level: str | None, load_kg: float | None
+    person: Member, exercise: Exercise, band_level: str | None, load_kg: float | None
 ) -> None:
     """The load must be in the exercise's unit: a band of the workplace's set, kg, or none."""
     if exercise.equipment == "band":
@@ -112,7 +110,7 @@ def check_load(
         invalid(load_kg=f"{exercise.slug} uses body weight: no band or kg.")
 
 
-def _check_set(person: Person, values: dict[str, Any]) -> None:
+def _check_set(person: Member, values: dict[str, Any]) -> None:
     exercise = exercise_or_422(values["exercise"])
     _check_moment(person, values["performed_at"])
     if exercise.kind == "hold":
@@ -161,7 +159,7 @@ def _insert_new(model: type[Any], row: dict[str, Any]) -> bool:
 
 
 def _idempotent_insert(
-    person: Person, model: type[Any], values: dict[str, Any], fields: tuple[str, ...]
+    person: Member, model: type[Any], values: dict[str, Any], fields: tuple[str, ...]
 ) -> tuple[Any, bool]:
     """Store ``values`` under the phone's id; ``(row, created)``. A replay gets the
     stored row, different content under the same id gets 409."""
@@ -185,7 +183,7 @@ def _idempotent_insert(
     return existing, False
 
 
-def log_set(person: Person, values: dict[str, Any]) -> tuple[WorkoutSet, bool]:
+def log_set(person: Member, values: dict[str, Any]) -> tuple[WorkoutSet, bool]:
     _check_set(person, values)
     return _idempotent_insert(person, WorkoutSet, values, SET_FIELDS)
 

@@ -7,7 +7,7 @@ from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from coach.accounts.auth import caller, signed_in
+from coach.accounts.auth import caller, signed_in, signed_in_caller
 from coach.catalogue.schemas import LanguageQuerySchema
 from coach.coaching import journal
 from coach.coaching.models import CardioSession, LoadOverride, WorkoutSet
@@ -39,7 +39,7 @@ def get_today(query: dict[str, Any]) -> Response:
     change, what is logged already, and whether today is a training day."""
     # Built in the schema's shape by today_for (tests hold it to the OpenAPI document):
     # dumping it through marshmallow again would cost more than computing it.
-    return current_app.json.response(today_for(caller(), query.get("lang")))
+    return current_app.json.response(today_for(signed_in_caller(), query.get("lang")))
 
 
 @blp.route("/me/sets", methods=["POST"])
@@ -49,7 +49,7 @@ def get_today(query: dict[str, Any]) -> Response:
 @blp.alt_response(200, schema=SetSchema, description="Already stored under this id (a replay)")
 def post_set(values: dict[str, Any]) -> tuple[WorkoutSet, int]:
     """Log a set under the phone's own UUID. Sending it again is safe."""
-    return _created_or_replayed(*journal.log_set(caller(), values))
+    return _created_or_replayed(*journal.log_set(signed_in_caller(), values))
 
 
 @blp.route("/me/sets/<uuid:set_id>")

@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from coach.accounts.models import Person
+from coach.accounts.models import Member
 from coach.catalogue.schemas import ExerciseSchema
 from coach.catalogue.service import current_catalogue, exercise_in
 from coach.coaching.journal import PAIN_COLUMNS, RED_FLAGS, local_date, local_today
@@ -69,10 +69,10 @@ def program_week(joined: date, today: date) -> int:
     return max(0, (today - joined).days) // 7 + 1
 
 
-def program_day(person: Person, today: date) -> ProgramDay | None:
-    if person.team is None:
+def program_day(person: Member, today: date) -> ProgramDay | None:
+    if person.program is None:
         return None
-    program = current_catalogue().programs[person.team.program]
+    program = current_catalogue().programs[person.program]
     joined = local_date(person, person.created_at)
     week = program_week(joined, today)
     return ProgramDay(program, week, program.phase_for_week(week).items)
@@ -163,7 +163,7 @@ def load_scale(
     return progression.LoadScale(band_levels=levels, weights_kg=tuple(weights))
 
 
-def recent_check_ins(person: Person, today: date) -> list[progression.CheckIn]:
+def recent_check_ins(person: Member, today: date) -> list[progression.CheckIn]:
     rows = db.session.connection().execute(
         _CHECK_INS,
         {"person": person.id, "since": today - timedelta(days=CHECK_IN_DAYS), "today": today},
@@ -216,7 +216,7 @@ def exercise_view(language: str, exercise: Exercise) -> dict[str, Any]:
 # -- today -----------------------------------------------------------------------------
 
 
-def today_for(person: Person, language: str | None = None) -> dict[str, Any]:
+def today_for(person: Member, language: str | None = None) -> dict[str, Any]:
     """The session for today in the person's zone, ready to send as JSON (the shape of
     :class:`~coach.coaching.schemas.TodaySchema`)."""
     language = language or person.language
@@ -236,15 +236,13 @@ def today_for(person: Person, language: str | None = None) -> dict[str, Any]:
     }
     if plan is None:
         return body
-    team = person.team
-    assert team is not None
     catalogue = current_catalogue()
     connection = db.session.connection()
     swaps: dict[str, str] = {}
     override_rows = []
     band_levels = []
     for row in connection.execute(
-        _CHOICES_AND_BANDS, {"person": person.id, "band_set": person.workplace.band_set_id}
+        _CHOICES_AND_BANDS, {"person": person.id, "band_set": person.band_set_id}
     ):
         if row.kind == "swap":
             swaps[row.a] = row.b
@@ -307,7 +305,7 @@ def today_for(person: Person, language: str | None = None) -> dict[str, Any]:
         else []
     )
     body.update(
-        training_day=WEEKDAYS[today.weekday()] in team.workdays,
+        training_day=WEEKDAYS[today.weekday()] in person.workdays,
         program={"slug": plan.program.slug, "name": plan.program.name.in_language(language)},
         week=plan.week,
         exercises=exercises,

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from coach.accounts.auth import COOKIE, CSRF_HEADER
+from coach.accounts.auth import COOKIE, CSRF_HEADER, Caller, current_caller, current_person
 from coach.accounts.models import DeviceSession, Person, SignInLink
 from coach.accounts.throttle import login_throttle
 from coach.database import utcnow
@@ -27,7 +27,9 @@ from tests.factories import (
     assert_error,
     cookie_attributes,
     cookie_value,
+    make_device_session,
     make_person,
+    make_team,
     make_workplace,
     session_cookie,
     signed_in_client,
@@ -556,3 +558,36 @@ def test_setting_credentials_needs_csrf(member: Person, member_api: ApiClient) -
     body = {"email": "bo@example.org", "password": "long enough"}
     assert_error(member_api.client.put("/api/me/credentials", json=body), 403)
     assert fresh(member).email is None
+
+
+@pytest.mark.parametrize("own_zone", [None, "America/New_York"])
+def test_a_request_reads_the_callers_facts_as_the_person_has_them(
+    app: Flask, own_zone: str | None
+) -> None:
+    """Today's screen and set logging rely on the facts read with the session; each
+    must equal what the person's own record says (zone falls back to the workplace's)."""
+    workplace = make_workplace(time_zone="Asia/Tokyo")
+    team = make_team(workplace, program="weekly-3x20", workdays=["tue", "thu"])
+    with_team = make_person(Role.LEAD, team=team, language="en", time_zone=own_zone)
+    without_team = make_person(Role.ADMIN, workplace=workplace, time_zone=own_zone)
+    for person in (with_team, without_team):
+        token, _csrf = make_device_session(person)
+        headers = {"Cookie": f"{COOKIE}={token}"}
+        with app.test_request_context("/api/me", headers=headers):
+            app.preprocess_request()
+            facts = current_caller()
+            loaded = current_person()
+            assert loaded is not None and loaded.id == person.id
+            assert facts == Caller(
+                id=person.id,
+                role=person.role,
+                language=person.language,
+                created_at=person.created_at,
+                effective_time_zone=own_zone or "Asia/Tokyo",
+                band_set_id=workplace.band_set_id,
+                program="weekly-3x20" if person is with_team else None,
+                workdays=("tue", "thu") if person is with_team else (),
+            )
+            assert facts == Caller(
+                **{field: getattr(loaded, field) for field in Caller.__dataclass_fields__}
+            )
