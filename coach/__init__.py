@@ -28,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from coach.demo import commands as demo_commands
     from coach.extensions import db, migrate
     from coach.instruction import routes as instruction_routes
+    from coach.json import OrjsonProvider
     from coach.reminders import commands as reminder_commands
     from coach.reminders import keys as reminder_keys
     from coach.reminders import routes as reminder_routes
@@ -39,9 +40,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     overrides = dict(config or {})
     instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get("COACH_INSTANCE_PATH")
     app = Flask(__name__, instance_path=instance_path, static_folder=None)
+    app.json = OrjsonProvider(app)
     settings.load(app, overrides)
     catalogue.init_app(app)  # raises CatalogueError, listing every problem, if invalid
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     database.init_app(app)
     migrate.init_app(
