@@ -188,9 +188,12 @@ def _load_caller() -> None:
     if not token or not (request.path.startswith("/api") or request.path in SIGNED_IN_PAGES):
         return
     now = utcnow()
-    row = db.session.execute(
-        _CALLER_OF_TOKEN, {"token_hash": hash_token(token), "now": now}
-    ).first()
+    # On the session's connection: plain columns need none of the ORM's result handling.
+    row = (
+        db.session.connection()
+        .execute(_CALLER_OF_TOKEN, {"token_hash": hash_token(token), "now": now})
+        .first()
+    )
     if row is None:
         g.clear_cookie = True
         return
