@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,7 @@ from coach.coaching.models import CardioSession, CheckIn, LoadOverride, WorkoutS
 from coach.database import utcnow
 from coach.domain.catalogue import Exercise
 from coach.extensions import db
+from coach.teams.models import BandLevel
 
 SET_FIELDS = (
     "exercise",
@@ -92,15 +94,26 @@ def band_keys(person: Member) -> list[str]:
     )
 
 
+def check_band(person: Member, band_level: str) -> None:
+    if band_level not in (keys := band_keys(person)):
+        invalid(band_level=f"Not a band of your workplace: {', '.join(keys)}.")
+
+
 def check_load(
-    person: Member, exercise: Exercise, band_level: str | None, load_kg: float | None
+    person: Member,
+    exercise: Exercise,
+    band_level: str | None,
+    load_kg: float | None,
+    *,
+    band_known: bool = False,
 ) -> None:
-    """The load must be in the exercise's unit: a band of the workplace's set, kg, or none."""
+    """The load must be in the exercise's unit: a band of the workplace's set, kg, or
+    none. ``band_known``: whether the band is the workplace's is settled elsewhere."""
     if exercise.equipment == "band":
         if load_kg is not None:
             invalid(load_kg=f"{exercise.slug} uses a band: give band_level, not kg.")
-        if band_level is not None and band_level not in (keys := band_keys(person)):
-            invalid(band_level=f"Not a band of your workplace: {', '.join(keys)}.")
+        if band_level is not None and not band_known:
+            check_band(person, band_level)
     elif exercise.equipment in ("dumbbell", "kettlebell"):
         if band_level is not None:
             invalid(band_level=f"{exercise.slug} uses a {exercise.equipment}: give load_kg.")
@@ -110,7 +123,7 @@ def check_load(
         invalid(load_kg=f"{exercise.slug} uses body weight: no band or kg.")
 
 
-def _check_set(person: Member, values: dict[str, Any]) -> None:
+def _check_set(person: Member, values: dict[str, Any], *, band_known: bool = False) -> None:
     exercise = exercise_or_422(values["exercise"])
     _check_moment(person, values["performed_at"])
     if exercise.kind == "hold":
@@ -127,42 +140,66 @@ def _check_set(person: Member, values: dict[str, Any]) -> None:
         invalid(band_level=f"{exercise.slug} uses a band: which one?")
     if exercise.equipment in ("dumbbell", "kettlebell") and values.get("load_kg") is None:
         invalid(load_kg=f"{exercise.slug} uses a {exercise.equipment}: how many kg?")
-    check_load(person, exercise, values.get("band_level"), values.get("load_kg"))
+    check_load(
+        person, exercise, values.get("band_level"), values.get("load_kg"), band_known=band_known
+    )
 
 
 def _same(row: Any, values: dict[str, Any], fields: tuple[str, ...]) -> bool:
     return all(getattr(row, f) == values.get(f) for f in fields)
 
 
+class _Insert(Enum):
+    STORED = "stored"
+    ID_TAKEN = "id taken"
+    UNKNOWN_BAND = "stored, but its band is not the workplace's"
+
+
 _INSERTS: dict[tuple[str, str], sa.Insert] = {}
+# Whether the band a set names is one of the person's workplace (in RETURNING, so a
+# set costs one statement: the rare unknown band is rolled back).
+_BAND_KNOWN = sa.exists().where(
+    BandLevel.band_set_id == sa.bindparam("band_set"), BandLevel.key == sa.bindparam("band")
+)
 
 
-def _insert_new(model: type[Any], row: dict[str, Any]) -> bool:
-    """INSERT ``row`` unless its id is taken; True when this call stored it.
+def _insert_new(model: type[Any], row: dict[str, Any], band_set: int | None = None) -> _Insert:
+    """INSERT ``row`` unless its id is taken.
 
     One statement whether or not the id exists (``ON CONFLICT DO NOTHING``, in SQLite
     and PostgreSQL alike), so two copies of a write arriving at once cannot both
-    insert, and neither needs a read first or an exception to find out. The statement
-    is built once per table and takes the row as parameters: building it with the
-    values inside costs more than running it.
+    insert, and neither needs a read first or an exception to find out. With
+    ``band_set``, the same statement says whether ``row["band_level"]`` is a band of
+    that set. The statement is built once per table and takes the row as parameters:
+    building it with the values inside costs more than running it.
     """
     dialect = db.session.get_bind().dialect.name
     table = model.__table__
-    statement = _INSERTS.get((dialect, table.name))
+    checks_band = band_set is not None
+    key = (dialect, table.name + (" with band" if checks_band else ""))
+    statement = _INSERTS.get(key)
     if statement is None:
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        statement = (
-            insert(table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
-        )
-        _INSERTS[(dialect, table.name)] = statement
-    return db.session.execute(statement, row).first() is not None
+        statement = insert(table).on_conflict_do_nothing(index_elements=["id"])
+        statement = statement.returning(table.c.id, *([_BAND_KNOWN] if checks_band else []))
+        _INSERTS[key] = statement
+    parameters = {**row, "band_set": band_set, "band": row["band_level"]} if checks_band else row
+    stored = db.session.execute(statement, parameters).first()
+    if stored is None:
+        return _Insert.ID_TAKEN
+    return _Insert.UNKNOWN_BAND if checks_band and not stored[1] else _Insert.STORED
 
 
 def _idempotent_insert(
-    person: Member, model: type[Any], values: dict[str, Any], fields: tuple[str, ...]
+    person: Member,
+    model: type[Any],
+    values: dict[str, Any],
+    fields: tuple[str, ...],
+    band_set: int | None = None,
 ) -> tuple[Any, bool]:
     """Store ``values`` under the phone's id; ``(row, created)``. A replay gets the
-    stored row, different content under the same id gets 409."""
+    stored row, different content under the same id gets 409. With ``band_set``, a
+    band not in it gets 422 and nothing is stored."""
     now = utcnow()
     row = {f: values.get(f) for f in ("id", *fields)}
     row.update(
@@ -173,10 +210,13 @@ def _idempotent_insert(
     )
     if "updated_at" in model.__table__.c:
         row["updated_at"] = now
-    if _insert_new(model, row):
+    outcome = _insert_new(model, row, band_set)
+    if outcome is _Insert.STORED:
         db.session.commit()
         return row, True
     db.session.rollback()
+    if band_set is not None:  # unknown, or not looked at because the id was taken
+        check_band(person, values["band_level"])
     existing = db.session.get(model, values["id"])
     if existing is None or existing.person_id != person.id or not _same(existing, values, fields):
         raise Conflict("This id is already used for different content. Make a new id.")
@@ -184,8 +224,9 @@ def _idempotent_insert(
 
 
 def log_set(person: Member, values: dict[str, Any]) -> tuple[WorkoutSet, bool]:
-    _check_set(person, values)
-    return _idempotent_insert(person, WorkoutSet, values, SET_FIELDS)
+    _check_set(person, values, band_known=True)  # the INSERT checks the band
+    band_set = person.band_set_id if values.get("band_level") is not None else None
+    return _idempotent_insert(person, WorkoutSet, values, SET_FIELDS, band_set)
 
 
 def own_set(person: Person, set_id: uuid.UUID) -> WorkoutSet:

@@ -395,6 +395,27 @@ def test_same_id_with_different_content_is_a_conflict(phone: Phone, change: dict
     assert len(rows(WorkoutSet)) == 1
 
 
+def test_an_unknown_band_is_refused_before_a_taken_id_is_looked_at(phone: Phone) -> None:
+    """The INSERT checks the band: unknown, it is rolled back with the workplace's bands
+    listed. Under a taken id the band is still checked first: 422, not 409."""
+    unknown = a_set(band_level="purple")
+    listed = field_error(phone.post("/api/me/sets", json=unknown), "band_level")
+    assert listed == [
+        "Not a band of your workplace: tan, yellow, red, green, blue, black, silver, gold."
+    ]
+    assert rows(WorkoutSet) == []
+
+    sent = a_set()
+    ok(phone.post("/api/me/sets", json=sent), 201)
+    before = columns(stored_set(sent["id"]))
+    assert (
+        field_error(phone.post("/api/me/sets", json={**sent, "band_level": "purple"}), "band_level")
+        == listed
+    )
+    assert columns(stored_set(sent["id"])) == before
+    assert len(rows(WorkoutSet)) == 1
+
+
 def test_concurrent_posts_of_one_set_store_it_once(app: Flask, member: Person) -> None:
     threads = 6
     phones = [signed_in_client(app, member) for _ in range(threads)]
