@@ -23,7 +23,7 @@ from coach.accounts.models import Member
 from coach.catalogue.schemas import ExerciseSchema
 from coach.catalogue.service import current_catalogue, exercise_in
 from coach.coaching.journal import PAIN_COLUMNS, RED_FLAGS, local_date, local_today
-from coach.coaching.models import CardioSession, CheckIn, WorkoutSet
+from coach.coaching.models import CardioSession, WorkoutSet
 from coach.coaching.schemas import LoggedCardioSchema, SetSchema
 from coach.database import plain_select
 from coach.domain import progression
@@ -80,16 +80,32 @@ def program_day(person: Member, today: date) -> ProgramDay | None:
 
 # -- the statements ---------------------------------------------------------------------
 
-# The person's choices and their workplace's bands, three small reads in one round trip:
-# each row says which it is (swap, override or band) in its first column.
-_CHOICES_AND_BANDS = plain_select(
+# The person's choices, their workplace's bands and their recent check-ins: four small
+# reads in one round trip. Each row says which it is in its first column:
+#   swap:     a = exercise, b = replacement
+#   override: a = exercise, b = band level, day, load_kg
+#   band:     a = key, b = Danish name, c = English name, d = display colour, position
+#   check-in: day, the pain per region, soreness, red_flag (any red-flag answer)
+_NO_CHECK_IN = ", ".join(["NULL"] * (len(PAIN_COLUMNS) + 2))  # pains, soreness, red_flag
+_PERSON_DAY = plain_select(
     "SELECT 'swap' AS kind, exercise AS a, replacement AS b, NULL AS c, NULL AS d,"
-    " NULL AS day, NULL AS load_kg, 0 AS position FROM exercise_swaps WHERE person_id = :person"
-    " UNION ALL SELECT 'override', exercise, band_level, NULL, NULL, day, load_kg, 0"
-    " FROM load_overrides WHERE person_id = :person"
+    " NULL AS day, NULL AS load_kg, 0 AS position, {pain_as},"
+    " CAST(NULL AS BOOLEAN) AS soreness, CAST(NULL AS BOOLEAN) AS red_flag"
+    " FROM exercise_swaps WHERE person_id = :person"
+    " UNION ALL SELECT 'override', exercise, band_level, NULL, NULL, day, load_kg, 0,"
+    " {none} FROM load_overrides WHERE person_id = :person"
     " UNION ALL SELECT 'band', key, colour_name_da, colour_name_en, display_colour, NULL, NULL,"
-    " position FROM band_levels WHERE band_set_id = :band_set"
-    " ORDER BY position",
+    " position, {none} FROM band_levels WHERE band_set_id = :band_set"
+    " UNION ALL SELECT 'check-in', NULL, NULL, NULL, NULL, day, NULL, 0, {pain}, soreness,"
+    " {red_flag} FROM check_ins WHERE person_id = :person AND day > :since AND day <= :today"
+    " ORDER BY position, day".format(
+        # Typed: PostgreSQL settles a UNION's types pair by pair, and NULL against NULL
+        # would make these text before the check-ins' integers come.
+        pain_as=", ".join(f"CAST(NULL AS INTEGER) AS {column}" for column in PAIN_COLUMNS.values()),
+        none=_NO_CHECK_IN,
+        pain=", ".join(PAIN_COLUMNS.values()),
+        red_flag=f"({' OR '.join(RED_FLAGS)})",
+    ),
     "kind",
     "a",
     "b",
@@ -98,15 +114,11 @@ _CHOICES_AND_BANDS = plain_select(
     sa.column("day", sa.Date()),
     sa.column("load_kg", sa.Float()),
     "position",
-)
-_CHECK_IN_COLUMNS = ("day", *PAIN_COLUMNS.values(), "soreness", *RED_FLAGS)
-_CHECK_INS = plain_select(
-    "SELECT {columns} FROM check_ins"
-    " WHERE person_id = :person AND day > :since AND day <= :today".format(
-        columns=", ".join(_CHECK_IN_COLUMNS)
-    ),
-    *(CheckIn.__table__.c[name] for name in _CHECK_IN_COLUMNS),
+    *PAIN_COLUMNS.values(),
+    sa.column("soreness", sa.Boolean()),
+    sa.column("red_flag", sa.Boolean()),
 ).bindparams(sa.bindparam("since", type_=sa.Date()), sa.bindparam("today", type_=sa.Date()))
+_REGIONS = {column: region.replace("_", "-") for region, column in PAIN_COLUMNS.items()}
 _CARDIO_COLUMNS = (
     "id",
     "activity",
@@ -163,24 +175,15 @@ def load_scale(
     return progression.LoadScale(band_levels=levels, weights_kg=tuple(weights))
 
 
-def recent_check_ins(person: Member, today: date) -> list[progression.CheckIn]:
-    rows = db.session.connection().execute(
-        _CHECK_INS,
-        {"person": person.id, "since": today - timedelta(days=CHECK_IN_DAYS), "today": today},
+def check_in(row: Any) -> progression.CheckIn:
+    pain = {
+        region: value
+        for column, region in _REGIONS.items()
+        if (value := getattr(row, column)) is not None
+    }
+    return progression.CheckIn(
+        day=row.day, pain=pain, soreness=bool(row.soreness), red_flag=bool(row.red_flag)
     )
-    regions = [region.replace("_", "-") for region in PAIN_COLUMNS]
-    found = []
-    for row in rows:
-        day, pains, soreness, flags = row[0], row[1:5], row[5], row[6:]
-        found.append(
-            progression.CheckIn(
-                day=day,
-                pain={r: v for r, v in zip(regions, pains, strict=True) if v is not None},
-                soreness=bool(soreness),
-                red_flag=any(flags),
-            )
-        )
-    return found
 
 
 def _position(positions: dict[str, int], band_level: str | None) -> int | None:
@@ -241,17 +244,22 @@ def today_for(person: Member, language: str | None = None) -> dict[str, Any]:
     swaps: dict[str, str] = {}
     override_rows = []
     band_levels = []
+    check_ins = []
+    since = today - timedelta(days=CHECK_IN_DAYS)
     for row in connection.execute(
-        _CHOICES_AND_BANDS, {"person": person.id, "band_set": person.band_set_id}
+        _PERSON_DAY,
+        {"person": person.id, "band_set": person.band_set_id, "since": since, "today": today},
     ):
         if row.kind == "swap":
             swaps[row.a] = row.b
         elif row.kind == "override":
             override_rows.append(row)
-        else:
+        elif row.kind == "band":
             band_levels.append(
                 progression.BandLevelView(key=row.a, name=Text(row.b, row.c), colour=row.d)
             )
+        else:
+            check_ins.append(check_in(row))
     levels = tuple(band_levels)
     positions = {level.key: i for i, level in enumerate(levels)}
     items = [item for item in plan.items if item.exercise is not None]
@@ -266,7 +274,6 @@ def today_for(person: Member, language: str | None = None) -> dict[str, Any]:
                 logged_today[row.exercise].append(row)
             else:
                 history[row.exercise].append(logged_set(row, positions))
-    check_ins = recent_check_ins(person, today)
     overrides = {
         row.a: progression.Override(
             day=row.day, band_position=_position(positions, row.b), load_kg=row.load_kg

@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 
 from coach.accounts.models import Person
+from coach.coaching.journal import RED_FLAGS
 from coach.domain.roles import Role
 from coach.extensions import db
 from tests.factories import ApiClient, make_person, make_team, signed_in_client
@@ -209,6 +210,38 @@ def test_a_red_flag_pauses_progression_and_says_why(app: Flask, clock: Clock) ->
     assert prescription["paused"] is True and prescription["change"]["direction"] <= 0
     assert prescription["band"]["key"] == "red"  # 21 and 22 would have meant green
     assert "doctor" in prescription["change"]["reason"].lower()
+
+
+@pytest.mark.parametrize("flag", RED_FLAGS)
+def test_each_red_flag_question_pauses_todays_progression(
+    app: Flask, clock: Clock, flag: str
+) -> None:
+    _, client = _member(app)
+    for day, reps in ((0, 21), (1, 22)):
+        clock.set(day)
+        _log(client, clock, "lateral-raise", reps=reps, band_level="red")
+    clock.set(2)
+    answers = {"pain": {"neck": 2}, "red_flags": {flag: True}}
+    assert client.post("/api/me/checkins", json=answers).status_code == 201
+    today = _today(client)
+    assert today["paused"] is True
+    assert _exercise(today, "lateral-raise")["prescription"]["band"]["key"] == "red"
+
+
+def test_check_in_pain_and_soreness_reach_todays_prescription(app: Flask, clock: Clock) -> None:
+    """Pain above 5 in a check-in keeps the band that 21 and 22 reps would have raised,
+    and early soreness adds the reassurance to the reason."""
+    _, client = _member(app)
+    for day, reps in ((0, 21), (1, 22)):
+        clock.set(day)
+        _log(client, clock, "lateral-raise", reps=reps, band_level="red")
+    clock.set(2)
+    checked = client.post("/api/me/checkins", json={"pain": {"shoulder": 7}, "soreness": True})
+    assert checked.status_code == 201, checked.json
+    prescription = _exercise(_today(client), "lateral-raise")["prescription"]
+    assert prescription["band"]["key"] == "red"
+    assert prescription["change"]["direction"] <= 0
+    assert "Sore, tired muscles in the first weeks are normal" in prescription["change"]["reason"]
 
 
 def test_an_admin_without_a_team_has_no_routine(app: Flask, clock: Clock) -> None:
