@@ -155,7 +155,7 @@ class _Insert(Enum):
     UNKNOWN_BAND = "stored, but its band is not the workplace's"
 
 
-_INSERTS: dict[tuple[str, str], sa.Insert] = {}
+_INSERTS: dict[tuple[str, str, bool], sa.Insert] = {}
 # Whether the band a set names is one of the person's workplace (in RETURNING, so a
 # set costs one statement: the rare unknown band is rolled back).
 _BAND_KNOWN = sa.exists().where(
@@ -176,7 +176,7 @@ def _insert_new(model: type[Any], row: dict[str, Any], band_set: int | None = No
     dialect = db.session.get_bind().dialect.name
     table = model.__table__
     checks_band = band_set is not None
-    key = (dialect, table.name + (" with band" if checks_band else ""))
+    key = (dialect, table.name, checks_band)
     statement = _INSERTS.get(key)
     if statement is None:
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert

@@ -3,10 +3,11 @@
 This is the screen every person opens every training day, so it is built for speed as
 well as correctness. Reads are bounded, so the cost does not grow with a person's
 history: one statement fetches, per exercise, only its last few sessions and today's
-sets (each part an index range scan); the check-ins of the last weeks, the person's
-swaps, overrides and band set are small indexed reads. The statements are plain SQL,
-prepared once, and run on the session's connection without the ORM; the exercises'
-texts, which never change while the app runs, are rendered once per language.
+sets (each part an index range scan); a second brings the person's swaps, overrides
+and band set and the check-ins of the last weeks, small indexed reads (a third reads
+today's cardio when the program has some). The statements are plain SQL, built once,
+and run on the session's connection without the ORM; the exercises' texts, which never
+change while the app runs, are rendered once per language.
 """
 
 from __future__ import annotations
