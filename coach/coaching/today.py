@@ -23,7 +23,14 @@ from flask import current_app
 from coach.accounts.models import Member
 from coach.catalogue.schemas import ExerciseSchema
 from coach.catalogue.service import current_catalogue, exercise_in
-from coach.coaching.journal import PAIN_COLUMNS, RED_FLAGS, local_date, local_today
+from coach.coaching.journal import (
+    CARDIO_FIELDS,
+    PAIN_COLUMNS,
+    RED_FLAGS,
+    SET_FIELDS,
+    local_date,
+    local_today,
+)
 from coach.coaching.models import CardioSession, WorkoutSet
 from coach.coaching.schemas import LoggedCardioSchema, SetSchema
 from coach.database import plain_select
@@ -36,19 +43,7 @@ from coach.extensions import db
 # Enough for every rule: two sessions in a row, a break, an override.
 SESSIONS_LOOKED_AT = 4
 CHECK_IN_DAYS = 28
-_SET_COLUMNS = (
-    "id",
-    "exercise",
-    "performed_at",
-    "local_date",
-    "reps",
-    "hold_seconds",
-    "band_level",
-    "load_kg",
-    "reps_in_reserve",
-    "pain",
-    "created_at",
-)
+_SET_COLUMNS = ("id", *SET_FIELDS, "local_date", "created_at")
 # Only today's sets are shown as they are; the older ones feed the rules, which need
 # neither their ids nor their times, so those come back NULL and cost nothing to convert.
 _TODAYS_ONLY = {"id", "performed_at", "created_at"}
@@ -120,15 +115,7 @@ _PERSON_DAY = plain_select(
     sa.column("red_flag", sa.Boolean()),
 ).bindparams(sa.bindparam("since", type_=sa.Date()), sa.bindparam("today", type_=sa.Date()))
 _REGIONS = {column: region.replace("_", "-") for region, column in PAIN_COLUMNS.items()}
-_CARDIO_COLUMNS = (
-    "id",
-    "activity",
-    "minutes",
-    "intensity",
-    "performed_at",
-    "local_date",
-    "created_at",
-)
+_CARDIO_COLUMNS = ("id", *CARDIO_FIELDS, "local_date", "created_at")
 _CARDIO_TODAY = plain_select(
     f"SELECT {', '.join(_CARDIO_COLUMNS)} FROM cardio_sessions"
     " WHERE person_id = :person AND local_date = :today ORDER BY performed_at",
