@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -149,12 +148,6 @@ def _same(row: Any, values: dict[str, Any], fields: tuple[str, ...]) -> bool:
     return all(getattr(row, f) == values.get(f) for f in fields)
 
 
-class _Insert(Enum):
-    STORED = "stored"
-    ID_TAKEN = "id taken"
-    UNKNOWN_BAND = "stored, but its band is not the workplace's"
-
-
 _INSERTS: dict[tuple[str, str, bool], sa.Insert] = {}
 # Whether the band a set names is one of the person's workplace (in RETURNING, so a
 # set costs one statement: the rare unknown band is rolled back).
@@ -163,8 +156,9 @@ _BAND_KNOWN = sa.exists().where(
 )
 
 
-def _insert_new(model: type[Any], row: dict[str, Any], band_set: int | None = None) -> _Insert:
-    """INSERT ``row`` unless its id is taken.
+def _insert_new(model: type[Any], row: dict[str, Any], band_set: int | None = None) -> bool:
+    """INSERT ``row`` unless its id is taken; True when this call stored it and, with
+    ``band_set``, its band is one of that set (otherwise the caller rolls back).
 
     One statement whether or not the id exists (``ON CONFLICT DO NOTHING``, in SQLite
     and PostgreSQL alike), so two copies of a write arriving at once cannot both
@@ -185,9 +179,7 @@ def _insert_new(model: type[Any], row: dict[str, Any], band_set: int | None = No
         _INSERTS[key] = statement
     parameters = {**row, "band_set": band_set, "band": row["band_level"]} if checks_band else row
     stored = db.session.execute(statement, parameters).first()
-    if stored is None:
-        return _Insert.ID_TAKEN
-    return _Insert.UNKNOWN_BAND if checks_band and not stored[1] else _Insert.STORED
+    return stored is not None and (not checks_band or bool(stored[1]))
 
 
 def _idempotent_insert(
@@ -210,8 +202,7 @@ def _idempotent_insert(
     )
     if "updated_at" in model.__table__.c:
         row["updated_at"] = now
-    outcome = _insert_new(model, row, band_set)
-    if outcome is _Insert.STORED:
+    if _insert_new(model, row, band_set):
         db.session.commit()
         return row, True
     db.session.rollback()
