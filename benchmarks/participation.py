@@ -413,7 +413,7 @@ def team_figures(team_id: int, mondays: list[date], target: int) -> sa.CompoundS
     of a region's week, numbered with ``ROW_NUMBER`` and counted with ``COUNT`` over
     one window: SQLite has no median aggregate, and one formulation serves both
     databases. The endpoint fetches each person's weekly means and takes the medians
-    in Python, which measured faster than this on both databases (see README).
+    in Python, which measured faster than this on both databases (see docs/benchmarks.md).
     """
     last = len(mondays) - 1
     weeks = sa.union_all(
