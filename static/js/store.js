@@ -33,6 +33,19 @@ async function run(store, mode, work) {
 export const outboxStore = {
   put: (entry) => run('outbox', 'readwrite', (s) => s.put(entry)),
   remove: (id) => run('outbox', 'readwrite', (s) => s.delete(id)),
+  // Read and delete in one transaction: the entry, or undefined if it was not there.
+  take: async (id) => {
+    let found;
+    await run('outbox', 'readwrite', (s) => {
+      const get = s.get(id);
+      get.onsuccess = () => {
+        found = get.result;
+        if (found) s.delete(id);
+      };
+      return get;
+    });
+    return found;
+  },
   all: async () => ((await run('outbox', 'readonly', (s) => s.getAll())) || [])
     .sort((a, b) => a.queued_at - b.queued_at),
   clear: () => run('outbox', 'readwrite', (s) => s.clear()),

@@ -37,6 +37,7 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 360, "height": 740}
 NPM_CACHE = Path(os.environ.get("COACH_NPM_CACHE", Path.home() / ".cache" / "coach-tests" / "npm"))
 
 
@@ -134,3 +135,35 @@ def shots(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReque
     folder = tmp_path_factory.getbasetemp() / "screenshots" / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Any) -> Iterator[Any]:
+    """One Chromium for a module's tests; each test gets fresh contexts (cheap)."""
+    launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield launched
+    launched.close()
+
+
+@pytest.fixture
+def handset(browser: Any) -> Iterator[Callable[..., Any]]:
+    """A page in a fresh phone-sized context of the shared browser, at ``viewport`` and
+    in ``locale``: cheaper than a persistent profile where installing is not tested."""
+    contexts: list[Any] = []
+
+    def open_page(viewport: dict[str, int] = PHONE, locale: str = "da-DK") -> Any:
+        context = browser.new_context(
+            viewport=viewport,
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            locale=locale,
+            timezone_id="Europe/Copenhagen",
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -40,11 +40,11 @@ def join(page: Any, link: str, name: str = "Ditte") -> None:
 def log_counted_sets(page: Any, count: int) -> None:
     """Log one set on each of the first ``count`` exercises that count reps."""
     for _ in range(count):
-        buttons = page.locator(".card:has(.counter) .log-set")
+        buttons = page.locator(".card .rep-chip.is-target")
         before = buttons.count()
         buttons.first.click()
         page.wait_for_function(
-            "n => document.querySelectorAll('.card:has(.counter) .log-set').length < n", arg=before
+            "n => document.querySelectorAll('.card .rep-chip.is-target').length < n", arg=before
         )
 
 

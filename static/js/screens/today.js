@@ -2,17 +2,21 @@
 import { api, ApiError, Offline } from '../api.js';
 import { h, replace } from '../dom.js';
 import { date, language, number, t } from '../i18n.js';
-import { onOutboxChange, pending, send } from '../outbox.js';
+import { onOutboxChange, pending, send, withdraw } from '../outbox.js';
 import { countdown } from '../timer.js';
 
 const GET_READY = 3;
+// How long "undo" stays beside a set just logged.
+const UNDO_MS = 8_000;
 let model = null;
 let cards = new Map();
 
 // Sets and cardio logged offline (still in the outbox) count as logged, marked waiting.
 async function withPending(today) {
   const queued = await pending();
+  const undone = new Set(queued.filter((e) => e.method === 'DELETE').map((e) => e.id.replace(/^delete:/, '')));
   for (const item of today.exercises) {
+    item.logged = item.logged.filter((s) => !undone.has(s.id));
     const known = new Set(item.logged.map((s) => s.id));
     for (const entry of queued) {
       if (entry.kind === 'set' && entry.body.exercise === item.exercise.slug && !known.has(entry.body.id)) {
@@ -85,6 +89,7 @@ function newSet(item, values) {
 async function logSet(item, values, ctx) {
   const body = newSet(item, values);
   item.logged.push({ ...body, waiting: true });
+  item.undo = { id: body.id, until: Date.now() + UNDO_MS };
   redraw(item, ctx, { focus: true, rest: !done(item) });
   try {
     const stored = await send('set', '/api/me/sets', body);
@@ -96,16 +101,67 @@ async function logSet(item, values, ctx) {
   refreshLogged(item);
 }
 
+// Take back a set just logged: never sent if it still waits in the outbox, else deleted.
+async function undoSet(item, id, ctx) {
+  item.logged = item.logged.filter((s) => s.id !== id);
+  item.undo = null;
+  redraw(item, ctx, { focus: true });
+  await withdraw(id, `/api/me/sets/${id}`).catch((error) => {
+    if (!(error instanceof Offline)) throw error;
+  });
+}
+
+function undoBar(item, ctx) {
+  const undo = item.undo;
+  const left = undo ? undo.until - Date.now() : 0;
+  if (left <= 0) return null;
+  const set = item.logged.find((s) => s.id === undo.id);
+  if (!set) return null;
+  const what = set.hold_seconds != null ? t('seconds_short', { n: set.hold_seconds }) : t('reps_n', { n: set.reps });
+  const bar = h('div', { class: 'undo', role: 'status' },
+    h('p', {}, t('logged_what', { what })),
+    h('button', { type: 'button', class: 'button small', onclick: () => undoSet(item, undo.id, ctx) },
+      t('undo')));
+  setTimeout(() => {
+    if (item.undo === undo) item.undo = null;
+    bar.remove();
+  }, left);
+  return bar;
+}
+
 function refreshLogged(item) {
   const list = cards.get(item.exercise.slug)?.querySelector('.logged');
   const fresh = loggedList(item);
   if (list && fresh) list.replaceWith(fresh);
 }
 
+// The counts a set most likely ends at: a few under today's target (one set to failure
+// often falls short) and a few over. One tap on one of them logs the set.
+const CHIPS_BELOW = 5;
+const CHIPS_ABOVE = 3;
+
+function targetReps(p) {
+  return p.target_reps ?? p.reps_max ?? p.reps_min ?? 10;
+}
+
+function repChips(item, ctx) {
+  const target = targetReps(item.prescription);
+  const counts = [];
+  for (let n = Math.max(1, target - CHIPS_BELOW); n <= target + CHIPS_ABOVE; n += 1) counts.push(n);
+  const id = `chips-${item.exercise.slug}`;
+  return h('div', { class: 'rep-chips-wrap' },
+    h('p', { class: 'count-label', id }, t('tap_reps_done')),
+    h('div', { class: 'rep-chips', role: 'group', 'aria-labelledby': id }, counts.map((n) => h('button', {
+      type: 'button',
+      class: `rep-chip${n === target ? ' is-target' : ''}`,
+      'aria-label': t('log_n_reps', { n }),
+      onclick: () => logSet(item, { reps: n }, ctx),
+    }, number(n)))));
+}
+
 function counter(item, ctx) {
   const p = item.prescription;
-  const last = item.logged.at(-1)?.reps;
-  let reps = last ?? p.target_reps ?? p.reps_max ?? p.reps_min ?? 10;
+  let reps = targetReps(p);
   const id = `reps-${item.exercise.slug}`;
   const output = h('output', { id, class: 'count', 'aria-live': 'polite' }, number(reps));
   const set = (value) => {
@@ -113,16 +169,19 @@ function counter(item, ctx) {
     output.textContent = number(reps);
   };
   return h('div', { class: 'log' },
-    h('p', { class: 'count-label', id: `${id}-label` }, t('reps')),
-    h('div', { class: 'counter', role: 'group', 'aria-labelledby': `${id}-label` },
-      h('button', { type: 'button', class: 'round', 'aria-label': t('fewer'), onclick: () => set(reps - 1) }, '−'),
-      output,
-      h('button', { type: 'button', class: 'round', 'aria-label': t('more'), onclick: () => set(reps + 1) }, '+')),
-    h('button', {
-      type: 'button',
-      class: 'button primary log-set',
-      onclick: () => logSet(item, { reps }, ctx),
-    }, t('log_set_n', { n: item.logged.length + 1, of: p.sets || 1 })));
+    repChips(item, ctx),
+    h('details', { class: 'other-count' },
+      h('summary', {}, t('other_count')),
+      h('p', { class: 'count-label', id: `${id}-label` }, t('reps')),
+      h('div', { class: 'counter', role: 'group', 'aria-labelledby': `${id}-label` },
+        h('button', { type: 'button', class: 'round', 'aria-label': t('fewer'), onclick: () => set(reps - 1) }, '−'),
+        output,
+        h('button', { type: 'button', class: 'round', 'aria-label': t('more'), onclick: () => set(reps + 1) }, '+')),
+      h('button', {
+        type: 'button',
+        class: 'button primary log-set',
+        onclick: () => logSet(item, { reps }, ctx),
+      }, t('log_set_n', { n: item.logged.length + 1, of: p.sets || 1 }))));
 }
 
 function holdControls(item, ctx, slot) {
@@ -165,6 +224,7 @@ function card(item, ctx) {
     p.preview ? h('p', { class: 'preview' }, p.preview) : null,
     cues(e),
     loggedList(item),
+    undoBar(item, ctx),
     finished ? h('p', { class: 'done-mark' }, t('exercise_done')) : null,
     slot);
 }
@@ -175,7 +235,11 @@ function redraw(item, ctx, { focus = false, rest: resting = false } = {}) {
   cards.set(item.exercise.slug, fresh);
   old?.replaceWith(fresh);
   if (resting) rest(item, fresh.querySelector('.slot'));
-  if (focus) (fresh.querySelector('.log-set') || fresh.querySelector('h2')).focus?.();
+  if (focus) {
+    const next = fresh.querySelector('.rep-chip.is-target') || fresh.querySelector('.log > .log-set')
+      || fresh.querySelector('.undo button');
+    next?.focus();
+  }
   paintDone(ctx);
 }
 

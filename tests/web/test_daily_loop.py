@@ -1,0 +1,115 @@
+"""The daily five minutes in a real Chromium at 360x740 and 390x844, in Danish and
+English: logging in one tap, undo (also offline), and an accessibility scan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from coach.coaching.models import WorkoutSet
+from tests.web.browser import axe_violations, rows, wait_until
+from tests.web.conftest import PHONE, SMALL_PHONE
+from tests.web.test_phone_app import invite_link, join
+
+pytestmark = pytest.mark.browser
+
+COUNT_TAPS = """() => {
+    window.taps = 0;
+    document.addEventListener('click', () => { window.taps += 1; }, true);
+}"""
+
+
+def join_in_english(page: Any, link: str, name: str = "Sam") -> None:
+    page.goto(link)
+    page.get_by_label("English").check()
+    page.get_by_label("Your name, as your team sees it").fill(name)
+    page.get_by_role("button", name="Join").click()
+    page.locator("h1", has_text="Today").wait_for()
+
+
+def first_rep_card(page: Any) -> Any:
+    return page.locator("article.card:has(.rep-chips)").first
+
+
+def no_horizontal_overflow(page: Any) -> bool:
+    return bool(page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def test_every_likely_count_is_one_tap_and_undo_takes_it_back(
+    app: Flask, live_url: str, handset: Callable[..., Any], axe_source: str, shots: Path
+) -> None:
+    page = handset(SMALL_PHONE, "da-DK")
+    join(page, invite_link(live_url))
+    card = first_rep_card(page)
+    target = int(card.locator(".rep-chip.is-target").inner_text())
+    slug = card.get_attribute("id").removeprefix("card-")
+    assert no_horizontal_overflow(page)
+    page.screenshot(path=shots / "today-chips.png", full_page=True)
+    assert axe_violations(page, axe_source) == []
+    # The counter behind "another number" starts at the target, too.
+    card.get_by_text("Et andet tal").click()
+    assert card.locator("output.count").inner_text() == str(target)
+
+    page.evaluate(COUNT_TAPS)
+    for reps in range(max(1, target - 5), target + 4):
+        page.evaluate("() => { window.taps = 0; }")
+        name = "Registrér 1 gentagelse" if reps == 1 else f"Registrér {reps} gentagelser"
+        card.get_by_role("button", name=name, exact=True).click()
+        wait_until(lambda: len(rows(WorkoutSet)) == 1)
+        taps = page.evaluate("() => window.taps")
+        (logged,) = rows(WorkoutSet)
+        assert (logged.exercise, logged.reps) == (slug, reps)
+        assert taps <= 2, (reps, taps)
+        # The set is taken back from the bar that stays for 8 s.
+        card = page.locator(f"#card-{slug}")
+        undo = card.locator(".undo")
+        assert undo.get_by_text(f"Registreret: {reps} gentagelse").count() == 1
+        undo.get_by_role("button", name="Fortryd").click()
+        wait_until(lambda: rows(WorkoutSet) == [])
+        card.locator(".rep-chip.is-target").wait_for()
+        assert card.locator(".logged").count() == 0
+
+
+def test_undo_offline_never_sends_and_a_queued_delete_replays_once(
+    app: Flask, live_url: str, handset: Callable[..., Any], axe_source: str
+) -> None:
+    page = handset(PHONE, "en-GB")
+    join_in_english(page, invite_link(live_url))
+    card = first_rep_card(page)
+    slug = card.get_attribute("id").removeprefix("card-")
+    chip = card.locator(".rep-chip.is-target")
+    target = int(chip.inner_text())
+
+    # Offline, logged and undone: the set never leaves the phone.
+    page.context.set_offline(True)
+    chip.click()
+    page.locator("#status", has_text="1 entry waits to sync").wait_for()
+    page.locator(f"#card-{slug} .undo").get_by_role("button", name="Undo").click()
+    page.wait_for_function("() => document.getElementById('status').textContent === ''")
+    page.context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+
+    # Online, logged; undone while offline: the DELETE waits and is sent once.
+    page.locator(f"#card-{slug} .rep-chip.is-target").click()
+    wait_until(lambda: len(rows(WorkoutSet)) == 1)
+    assert rows(WorkoutSet)[0].reps == target
+    page.wait_for_function("() => document.getElementById('status').textContent === ''")
+    page.context.set_offline(True)
+    page.locator(f"#card-{slug} .undo").get_by_role("button", name="Undo").click()
+    page.locator("#status", has_text="1 entry waits to sync").wait_for()
+    assert len(rows(WorkoutSet)) == 1
+    deletes: list[str] = []
+    page.on("request", lambda r: deletes.append(r.url) if r.method == "DELETE" else None)
+    page.context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    wait_until(lambda: rows(WorkoutSet) == [])
+    page.wait_for_function("() => document.getElementById('status').textContent === ''")
+    assert len(deletes) == 1
+    page.reload()
+    page.locator(f"#card-{slug} .rep-chip.is-target").wait_for()
+    assert page.locator(f"#card-{slug} .logged").count() == 0
+    assert axe_violations(page, axe_source) == []
