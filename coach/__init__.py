@@ -32,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from coach.reminders import commands as reminder_commands
     from coach.reminders import keys as reminder_keys
     from coach.reminders import routes as reminder_routes
+    from coach.request_body import ApiRequest
     from coach.schemas import WallClockTime, openapi_plugin
     from coach.teams import pages as team_pages
     from coach.teams import routes as team_routes
@@ -40,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     overrides = dict(config or {})
     instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get("COACH_INSTANCE_PATH")
     app = Flask(__name__, instance_path=instance_path, static_folder=None)
+    app.request_class = ApiRequest
     app.json = OrjsonProvider(app)
     settings.load(app, overrides)
     catalogue.init_app(app)  # raises CatalogueError, listing every problem, if invalid

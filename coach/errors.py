@@ -21,6 +21,7 @@ from werkzeug.exceptions import (
 )
 
 from coach.extensions import db
+from coach.request_body import refusal_of_text
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +75,18 @@ def _unexpected(error: Exception) -> Any:
     return render(InternalServerError(original_exception=error))
 
 
-def _guard_json_body() -> None:
-    """Refuse non-JSON bodies before any view sees them (415/400/413)."""
-    if request.method not in _BODY_METHODS or not request.path.startswith("/api"):
+def _guard_request() -> None:
+    """Refuse what no view could take before any view sees it (400/413/415): text
+    that cannot be stored in the path or query, and bodies that are not the JSON the
+    API reads (:mod:`coach.request_body`)."""
+    if not request.path.startswith("/api"):
+        return
+    if reason := refusal_of_text(request.path, "The address"):
+        raise BadRequest(reason)
+    for key, value in request.args.items(multi=True):
+        if reason := refusal_of_text(key + value, f"The query parameter {key[:40]!r}"):
+            raise BadRequest(reason)
+    if request.method not in _BODY_METHODS:
         return
     has_body = (
         bool(request.content_length)
@@ -86,16 +96,13 @@ def _guard_json_body() -> None:
         return
     if not request.is_json:
         raise UnsupportedMediaType("Send the body as JSON (Content-Type: application/json).")
-    try:
-        request.get_json()
-    except BadRequest:
-        raise BadRequest("The body is not valid JSON (UTF-8).") from None
+    request.get_json()  # parsed and cached; a 400 says what is wrong with it
 
 
 def init_app(app: Flask) -> None:
     """Register after ``api.init_app``: replaces flask-smorest's HTTP error handler."""
     app.register_error_handler(HTTPException, render)
-    app.before_request(_guard_json_body)
+    app.before_request(_guard_request)
     app.register_error_handler(IntegrityError, _integrity_error)
     app.register_error_handler(DataError, _data_error)
     app.register_error_handler(Exception, _unexpected)

@@ -5,6 +5,9 @@ Flask's provider encodes with the standard library; today's screen (about 10 KB)
 no spaces, UTF-8 as is. Values orjson would write differently from Flask (dates,
 times, dataclasses) are handed to Flask's own conversion; keys that are not strings,
 pretty-printing (debug) and escaped non-ASCII are left to Flask's encoder entirely.
+
+Request bodies are read by :func:`coach.request_body.loads`, which refuses JSON the API
+cannot take (deep nesting, duplicate keys, NUL, ...).
 """
 
 from __future__ import annotations
@@ -15,11 +18,17 @@ import orjson
 from flask import Response
 from flask.json.provider import DefaultJSONProvider
 
+from coach import request_body
+
 _PASS_TO_FLASK = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 class OrjsonProvider(DefaultJSONProvider):
     ensure_ascii = False
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """Read a request body strictly: see :mod:`coach.request_body`."""
+        return request_body.loads(s)
 
     def response(self, *args: Any, **kwargs: Any) -> Response:
         pretty = (self.compact is None and self._app.debug) or self.compact is False

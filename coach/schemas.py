@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from typing import Any
 
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -45,6 +45,24 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid")
         return value
+
+
+# Dates people send: a plan, a check-in's day, a history range. Far outside any
+# training (year 1, year 9999) a date is a mistake, and month arithmetic near the
+# ends of the calendar overflows.
+FIRST_DATE = date(2000, 1, 1)
+LAST_DATE = date(2100, 12, 31)
+
+
+def calendar_date(**kwargs: Any) -> fields.Date:
+    """A ``YYYY-MM-DD`` date between :data:`FIRST_DATE` and :data:`LAST_DATE`."""
+    metadata = kwargs.setdefault("metadata", {})
+    # The pattern says the window in the document (JSON Schema has no date ranges).
+    metadata.setdefault("pattern", r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")
+    window = validate.Range(
+        min=FIRST_DATE, max=LAST_DATE, error="Use a date between 2000-01-01 and 2100-12-31."
+    )
+    return fields.Date(validate=window, **kwargs)
 
 
 def _time_zone(value: str) -> None:

@@ -8,13 +8,14 @@ from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from coach.coaching.schemas import CheckInSchema
 from coach.domain.catalogue import CARDIO_ACTIVITIES, CARDIO_INTENSITIES, KINDS
+from coach.schemas import calendar_date
 
 
 class HistoryQuerySchema(Schema):
-    from_ = fields.Date(
+    from_ = calendar_date(
         data_key="from", metadata={"description": "First day (inclusive), YYYY-MM-DD"}
     )
-    to = fields.Date(metadata={"description": "Last day (inclusive), YYYY-MM-DD"})
+    to = calendar_date(metadata={"description": "Last day (inclusive), YYYY-MM-DD"})
 
     @validates_schema
     def _ordered(self, data: dict[str, Any], **_kwargs: Any) -> None:

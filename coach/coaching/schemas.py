@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from coach.catalogue.schemas import ExerciseSchema, NamedSchema
 from coach.domain.catalogue import CARDIO_ACTIVITIES, CARDIO_INTENSITIES
-from coach.schemas import StrictBoolean
+from coach.schemas import StrictBoolean, calendar_date
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Not an exercise slug.")
 PAIN = validate.Range(min=0, max=10)
@@ -103,7 +103,7 @@ class RedFlagsSchema(Schema):
 
 
 class CheckInSchema(Schema):
-    day = fields.Date(metadata={"description": "Defaults to today in the person's time zone"})
+    day = calendar_date(metadata={"description": "Defaults to today in the person's time zone"})
     pain = fields.Nested(RegionPainSchema, required=True)
     soreness = StrictBoolean(
         load_default=False, metadata={"description": "Warm, sore, tired muscles after training"}

@@ -5,6 +5,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from coach.domain.instruction import MAX_INSTRUCTOR_WEEKS, plan_problems
+from coach.schemas import calendar_date
 
 
 class TeamKeyPersonsSchema(Schema):
@@ -20,12 +21,12 @@ class TeamKeyPersonsSchema(Schema):
 class PlanSchema(Schema):
     """What an admin sends: the whole plan, replacing any earlier one."""
 
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(
+    starts_on = calendar_date(required=True)
+    ends_on = calendar_date(
         required=True, metadata={"description": "Inclusive; at most 12 months after the start"}
     )
     instructor_weeks = fields.List(
-        fields.Date(),
+        calendar_date(),
         required=True,
         # Room past the limit, so the answer can say "16 weeks, at most 15".
         validate=validate.Length(max=4 * MAX_INSTRUCTOR_WEEKS),
