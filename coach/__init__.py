@@ -17,7 +17,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from coach import config as settings
-    from coach import database, errors, health
+    from coach import database, errors, health, security
     from coach.accounts import auth, throttle
     from coach.accounts import commands as account_commands
     from coach.accounts import routes as account_routes
@@ -59,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "csrf", {"type": "apiKey", "in": "header", "name": auth.CSRF_HEADER}
     )
     errors.init_app(app)
+    security.init_app(app)
     auth.init_app(app)
     throttle.init_app(app)
     reminder_keys.init_app(app)

@@ -10,6 +10,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -20,9 +21,13 @@ DEFAULTS: dict[str, Any] = {
     # several hosts); the default only counts within one process.
     "RATELIMIT_STORAGE_URI": "memory://",
     "LOGIN_RATE_LIMIT": "10 per 10 minutes",
-    # The address people open; used for invite and sign-in links. Falls back to the
-    # address the request came in on.
+    # The address people open; used for invite and sign-in links. Set it in
+    # production. Without it, links use the address the request came in on, which
+    # must then be one of TRUSTED_HOSTS.
     "PUBLIC_URL": None,
+    # Host names the app answers for (any other Host header: 400), as a JSON list or
+    # comma-separated; default: localhost, 127.0.0.1 and the host of PUBLIC_URL.
+    "TRUSTED_HOSTS": None,
     # Signed-in phones stay signed in: each use renews the session for this long.
     "SESSION_DAYS": 180,
     "SIGN_IN_LINK_MINUTES": 15,
@@ -80,6 +85,7 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
     if not cfg.get("SECRET_KEY"):
         cfg["SECRET_KEY"] = _instance_secret(instance / "secret_key")
 
+    cfg["TRUSTED_HOSTS"] = trusted_hosts(cfg["TRUSTED_HOSTS"], cfg["PUBLIC_URL"])
     cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(days=int(cfg["SESSION_DAYS"]))
 
     # OpenAPI document served at /api/openapi.json.
@@ -90,6 +96,18 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json",
     )
+
+
+def trusted_hosts(setting: str | list[str] | None, public_url: str | None) -> list[str]:
+    """Flask's TRUSTED_HOSTS from COACH_TRUSTED_HOSTS, never empty (empty means any)."""
+    if isinstance(setting, str):
+        setting = [part.strip() for part in setting.split(",")]
+    hosts = [host for host in setting or () if host]
+    if not hosts:
+        hosts = ["localhost", "127.0.0.1"]
+        if public_url and (host := urlsplit(public_url).hostname):
+            hosts.append(host)
+    return hosts
 
 
 def _instance_secret(path: Path) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, request
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import (
     BadRequest,
@@ -106,8 +106,3 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(IntegrityError, _integrity_error)
     app.register_error_handler(DataError, _data_error)
     app.register_error_handler(Exception, _unexpected)
-
-    @app.after_request
-    def _no_sniff(response: Response) -> Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        return response

@@ -42,14 +42,12 @@ def _send(asset: assets.Asset, cache_control: str) -> Response:
     # The ETag names the content; the gzipped body is a different representation.
     response.set_etag(asset.etag + ("-gz" if use_gzip else ""))
     response.headers["Cache-Control"] = cache_control
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response.make_conditional(request)
 
 
 def _shell() -> Response:
     response = _send(bundle().shell, "no-cache")
     response.headers["Content-Security-Policy"] = APP_POLICY
-    response.headers["Referrer-Policy"] = "no-referrer"  # tokens are in the paths
     return response
 
 
@@ -92,6 +90,9 @@ def static_file(version: str, name: str) -> Response:
 def service_worker() -> Response:
     """The service worker, from the site root so it may control every page."""
     response = _send(bundle().worker, "no-cache")
+    # A worker runs under its script's own policy: it fetches and caches the app's
+    # files, which the default policy for files (nothing allowed) would block.
+    response.headers["Content-Security-Policy"] = APP_POLICY
     response.headers["Service-Worker-Allowed"] = "/"
     return response
 
