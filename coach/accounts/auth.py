@@ -12,7 +12,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -68,6 +68,7 @@ class Caller:
     band_set_id: int
     program: str | None  # the team's; None without a team
     workdays: tuple[str, ...]
+    program_started_on: date | None  # the team's; None without a team
 
     @property
     def role_enum(self) -> Role:
@@ -88,6 +89,7 @@ _CALLER_OF_TOKEN = (
         Workplace.band_set_id,
         Team.program,
         Team.workdays,
+        Team.program_started_on,
     )
     .join(Person, DeviceSession.person_id == Person.id)
     .join(Workplace, Person.workplace_id == Workplace.id)
@@ -199,7 +201,7 @@ def _load_caller() -> None:
         return
     session_id, g.csrf_token, renewed_at, *facts = row
     g.session_id = session_id
-    person_id, role, language, created_at, zone, band_set_id, program, workdays = facts
+    person_id, role, language, created_at, zone, band_set_id, program, workdays, started = facts
     g.signed_in = Caller(
         id=person_id,
         role=role,
@@ -209,6 +211,7 @@ def _load_caller() -> None:
         band_set_id=band_set_id,
         program=program,
         workdays=tuple(workdays or ()),
+        program_started_on=started,
     )
     if now - renewed_at > _RENEW_AFTER:
         # Renew at most daily: a write per request would cost every request.

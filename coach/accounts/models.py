@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 import sqlalchemy as sa
@@ -62,6 +62,10 @@ class Person(db.Model):
     def workdays(self) -> tuple[str, ...]:
         return tuple(self.team.workdays) if self.team is not None else ()
 
+    @property
+    def program_started_on(self) -> date | None:
+        return self.team.program_started_on if self.team is not None else None
+
 
 class Member(Protocol):
     """What coaching needs to know of a person: a :class:`Person`, or the facts a
@@ -81,6 +85,8 @@ class Member(Protocol):
     def program(self) -> str | None: ...
     @property
     def workdays(self) -> tuple[str, ...]: ...
+    @property
+    def program_started_on(self) -> date | None: ...
 
 
 class Invite(db.Model):

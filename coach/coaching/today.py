@@ -35,7 +35,7 @@ from coach.coaching.models import CardioSession, WorkoutSet
 from coach.coaching.schemas import LoggedCardioSchema, SetSchema
 from coach.database import plain_select
 from coach.domain import progression
-from coach.domain.calendar import WEEKDAYS
+from coach.domain.calendar import WEEKDAYS, team_program_week
 from coach.domain.catalogue import CARDIO_ACTIVITY_NAMES, Exercise, Program, ProgramItem, Text
 from coach.domain.weights import DUMBBELLS_KG, KETTLEBELLS_KG
 from coach.extensions import db
@@ -66,11 +66,17 @@ def program_week(joined: date, today: date) -> int:
 
 
 def program_day(person: Member, today: date) -> ProgramDay | None:
+    """The program's day for ``person``: a team member is in the team's week, so
+    colleagues share one phase and a newcomer joins where the team is (their first
+    session's loads are the engine's first-day picks); anyone else counts from the
+    day they joined."""
     if person.program is None:
         return None
     program = current_catalogue().programs[person.program]
-    joined = local_date(person, person.created_at)
-    week = program_week(joined, today)
+    if person.program_started_on is not None:
+        week = team_program_week(person.program_started_on, today)
+    else:
+        week = program_week(local_date(person, person.created_at), today)
     return ProgramDay(program, week, program.phase_for_week(week).items)
 
 

@@ -363,6 +363,7 @@ def add_demo_history(workplace: Workplace, teams: list[Team], today: date) -> in
     joined = datetime.combine(first_day, time(8, 0), tzinfo=zone).astimezone(UTC)
     for team in teams:
         team.created_at = joined
+        team.program_started_on = first_day
         days = training_days(team, current_catalogue().programs[team.program].sessions_per_week)
         for person in sorted(team.members, key=lambda p: p.id):
             person.created_at = joined

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import date, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -49,3 +49,15 @@ def ordered_weekdays(days: list[str] | tuple[str, ...]) -> list[str]:
     if unknown:
         raise ValueError(f"unknown weekday(s): {', '.join(sorted(unknown))}")
     return [d for d in WEEKDAYS if d in set(days)]
+
+
+def monday_of(day: date) -> date:
+    """The Monday of the ISO week ``day`` lies in."""
+    return day - timedelta(days=day.weekday())
+
+
+def team_program_week(started_on: date, today: date) -> int:
+    """A team's program week on ``today``: week 1 is the calendar week (Monday to
+    Sunday) the team started in, so phases change on a Monday for everyone at once and
+    line up with the instructor's weeks. A start still ahead counts as week 1."""
+    return max(0, (monday_of(today) - monday_of(started_on)).days) // 7 + 1

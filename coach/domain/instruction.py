@@ -7,7 +7,8 @@ training on between and after the visits.
 
 New exercises are best introduced by the instructor, so each time a team's program
 begins a new phase there should be an instructor week. Program week 1 is the project's
-first week: the team starts the program together at the introduction.
+first week, unless the team's program started on a day of its own: then its weeks
+count from that day (see :func:`coach.domain.calendar.team_program_week`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from coach.domain.calendar import monday_of, team_program_week
 
 MAX_INSTRUCTOR_WEEKS = 15
 MAX_PROJECT_MONTHS = 12
@@ -33,10 +36,6 @@ def latest_end(starts_on: date) -> date:
     """The last day a project starting on ``starts_on`` may run: 12 months, inclusive
     (1 March to the last day of February)."""
     return add_months(starts_on, MAX_PROJECT_MONTHS) - timedelta(days=1)
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def plan_problems(
@@ -98,19 +97,22 @@ def phase_starts(
     phase_first_weeks: Iterable[int],
     duration_weeks: int,
     instructor_weeks: Iterable[date],
+    program_started_on: date | None = None,
 ) -> list[PhaseStart]:
     """Every week inside the project where the team's program begins a phase, the
     program repeating after ``duration_weeks``, marked with whether the instructor
-    is there that week."""
+    is there that week. The team's weeks count from ``program_started_on`` (default:
+    the project's start); weeks before the team started begin nothing."""
     firsts = set(phase_first_weeks)
     visits = set(instructor_weeks)
-    first_monday = monday_of(starts_on)
+    started = program_started_on or starts_on
     result = []
-    monday, program_week = first_monday, 1
+    monday = monday_of(starts_on)
     while monday <= ends_on:
-        in_cycle = (program_week - 1) % duration_weeks + 1
-        if in_cycle in firsts:
-            result.append(PhaseStart(monday, program_week, in_cycle, monday in visits))
+        if monday >= monday_of(started):
+            program_week = team_program_week(started, monday)
+            in_cycle = (program_week - 1) % duration_weeks + 1
+            if in_cycle in firsts:
+                result.append(PhaseStart(monday, program_week, in_cycle, monday in visits))
         monday += WEEK
-        program_week += 1
     return result

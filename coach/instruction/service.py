@@ -92,6 +92,7 @@ def plan_view(plan: InstructionPlan, teams: list[Team]) -> dict[str, Any]:
                 [p.first_week for p in program.phases],
                 program.duration_weeks,
                 weeks,
+                program_started_on=team.program_started_on,
             )
             if program is not None
             else []

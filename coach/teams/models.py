@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -78,6 +78,11 @@ class Team(db.Model):
     workdays: Mapped[list[str]] = mapped_column(
         sa.JSON, default=lambda: ["mon", "tue", "wed", "thu", "fri"]
     )
+    # Week 1 of the team's program is the calendar week of this day: everyone in the
+    # team is in the same phase, so a live session has one routine for all.
+    # Without one given (tests, scripts), today in UTC; the service gives the
+    # workplace's own day.
+    program_started_on: Mapped[date] = mapped_column(sa.Date, default=lambda: utcnow().date())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     workplace: Mapped[Workplace] = relationship(back_populates="teams")

@@ -47,6 +47,16 @@ class TeamSchema(Schema):
     program = fields.String(validate=[validate.Length(max=64), PROGRAM_SLUG, known_program])
     reminder_time = WallClockTime()
     workdays = weekdays_field()
+    program_started_on = fields.Date(
+        metadata={
+            "description": "Week 1 of the team's program is the calendar week of this day. "
+            "Set to today when the program changes; any day in the last 12 months or up "
+            "to 30 days ahead."
+        }
+    )
+    program_week = fields.Integer(
+        dump_only=True, metadata={"description": "The team's current program week, from 1"}
+    )
     member_count = fields.Integer(dump_only=True)
     leads = fields.List(
         fields.Nested(TeamLeadSchema),

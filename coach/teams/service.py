@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_smorest import abort
 from werkzeug.exceptions import Conflict, NotFound
 
 from coach.accounts.models import Person
 from coach.database import valid_id
 from coach.domain.bands import THERABAND, BandSetSpec
-from coach.domain.calendar import ordered_weekdays
+from coach.domain.calendar import ordered_weekdays, team_program_week
+from coach.domain.instruction import add_months
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.teams.models import BandLevel, BandSet, Team, Workplace
+from coach.teams.participation import workplace_today
+
+# How far a team's program start may lie from today: a team that began on paper
+# before the app, or one that starts soon.
+START_MONTHS_BACK = 12
+START_DAYS_AHEAD = 30
 
 
 def new_band_set(spec: BandSetSpec = THERABAND) -> BandSet:
@@ -96,6 +105,9 @@ def with_roster(teams: Iterable[Team]) -> list[Team]:
     ):
         leads.setdefault(team_id, []).append({"id": person_id, "display_name": name})
     for team in teams:
+        team.program_week = team_program_week(  # type: ignore[attr-defined]
+            team.program_started_on, workplace_today(team.workplace)
+        )
         team.member_count = counts.get(team.id, 0)  # type: ignore[attr-defined]
         team.leads = leads.get(team.id, [])  # type: ignore[attr-defined]
     return teams
@@ -116,7 +128,8 @@ def _ensure_unique_name(workplace_id: int, name: str, team_id: int | None = None
 def create_team(workplace_id: int, data: dict[str, Any]) -> Team:
     name = data["name"].strip()
     _ensure_unique_name(workplace_id, name)
-    team = Team(workplace_id=workplace_id, name=name)
+    workplace = db.session.get_one(Workplace, workplace_id)
+    team = Team(workplace=workplace, name=name, program_started_on=workplace_today(workplace))
     _apply(team, data)
     db.session.add(team)
     db.session.commit()
@@ -131,11 +144,33 @@ def update_team(team: Team, changes: dict[str, Any]) -> Team:
     return with_roster([team])[0]
 
 
+def _check_start(workplace: Workplace, day: date) -> None:
+    today = workplace_today(workplace)
+    earliest, latest = add_months(today, -START_MONTHS_BACK), today + timedelta(START_DAYS_AHEAD)
+    if not earliest <= day <= latest:
+        abort(
+            422,
+            errors={
+                "json": {
+                    "program_started_on": [
+                        f"Give a day from {earliest} to {latest}: at most "
+                        f"{START_MONTHS_BACK} months back or {START_DAYS_AHEAD} days ahead."
+                    ]
+                }
+            },
+        )
+
+
 def _apply(team: Team, data: dict[str, Any]) -> None:
     if "name" in data:
         team.name = data["name"].strip()
-    if "program" in data:
+    if "program" in data and data["program"] != team.program:
+        # A new program starts from its first week, for the whole team at once.
         team.program = data["program"]
+        team.program_started_on = workplace_today(team.workplace)
+    if "program_started_on" in data:
+        _check_start(team.workplace, data["program_started_on"])
+        team.program_started_on = data["program_started_on"]
     if "reminder_time" in data:
         team.reminder_time = data["reminder_time"]
     if "workdays" in data:

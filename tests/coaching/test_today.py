@@ -39,6 +39,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 
 def _member(app: Flask, **team: Any) -> tuple[Person, ApiClient]:
+    team.setdefault("program_started_on", JOINED.date())
     person = make_person(Role.MEMBER, team=make_team(**team))
     person.created_at = JOINED
     db.session.commit()

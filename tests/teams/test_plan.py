@@ -100,7 +100,9 @@ def test_key_persons_must_be_leads_of_the_team(app: Flask) -> None:
 
 def test_phase_starts_are_shown_against_the_instructor_weeks(app: Flask) -> None:
     workplace = make_workplace()
-    team = make_team(workplace, name="Office", program="office-daily-5")  # phases 1, 5, 9
+    team = make_team(  # phases 1, 5, 9
+        workplace, name="Office", program="office-daily-5", program_started_on=START
+    )
     lead = make_person(Role.LEAD, team=team)
     admin = signed_in_client(app, make_person(Role.ADMIN, workplace=workplace))
     visits = [START.isoformat(), (START + timedelta(weeks=4)).isoformat()]
@@ -140,3 +142,32 @@ def test_a_lead_reads_only_their_own_teams_part(app: Flask) -> None:
     assert api.get(f"/api/teams/{other.id}/plan").status_code == 404
     assert api.get("/api/workplace/plan").status_code == 403
     assert api.put("/api/workplace/plan", json=_plan()).status_code == 403
+
+
+def test_phase_starts_follow_a_team_that_started_before_the_project(app: Flask) -> None:
+    workplace = make_workplace()
+    # Three weeks on paper before the project: the project's first week is program
+    # week 4, so the team's second phase (week 5) falls in the project's second week.
+    team = make_team(
+        workplace,
+        name="Early",
+        program="office-daily-5",
+        program_started_on=START - timedelta(weeks=3),
+    )
+    lead = make_person(Role.LEAD, team=team)
+    admin = signed_in_client(app, make_person(Role.ADMIN, workplace=workplace))
+    second = (START + timedelta(weeks=1)).isoformat()
+    admin.put(
+        "/api/workplace/plan",
+        json=_plan(
+            ends_on=(START + timedelta(weeks=12, days=-1)).isoformat(), instructor_weeks=[second]
+        ),
+    )
+
+    [part] = signed_in_client(app, lead).get(f"/api/teams/{team.id}/plan").json["teams"]
+
+    assert [(s["week_start"], s["program_week"], s["at_visit"]) for s in part["phase_starts"]] == [
+        (second, 5, True),
+        ((START + timedelta(weeks=5)).isoformat(), 9, False),
+        ((START + timedelta(weeks=9)).isoformat(), 13, False),
+    ]

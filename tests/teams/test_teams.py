@@ -13,6 +13,7 @@ from werkzeug.test import TestResponse
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.teams.models import Team, Workplace
+from coach.teams.participation import workplace_today
 from tests.factories import (
     ApiClient,
     assert_error,
@@ -67,6 +68,8 @@ def test_create_team_with_defaults(admin_api: ApiClient, workplace: Workplace) -
         "program": "office-daily-5",
         "reminder_time": "11:25",
         "workdays": WORKDAYS,
+        "program_started_on": workplace_today(workplace).isoformat(),
+        "program_week": 1,
         "member_count": 0,
         "leads": [],
     }
