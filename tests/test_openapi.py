@@ -39,7 +39,7 @@ from coach.accounts.auth import COOKIE, CSRF_HEADER, hash_token, new_token
 from coach.accounts.models import DeviceSession, Person, SignInLink
 from coach.catalogue.service import current_catalogue
 from coach.coaching.journal import local_date
-from coach.coaching.models import CardioSession, WorkoutSet
+from coach.coaching.models import CardioSession, CheckIn, WorkoutSet
 from coach.database import utcnow
 from coach.domain.roles import Role
 from coach.extensions import db
@@ -90,7 +90,7 @@ OPERATIONS: dict[str, set[str]] = {
     "/api/me/sets/{set_id}": {"patch", "delete"},
     "/api/me/cardio": {"post"},
     "/api/me/cardio/{cardio_id}": {"delete"},
-    "/api/me/checkins": {"post"},
+    "/api/me/checkins": {"get", "post"},
     "/api/me/overrides": {"post"},
     "/api/teams/{team_id}/participation": {"get"},
     "/api/teams/{team_id}/plan": {"get"},
@@ -394,6 +394,17 @@ def hand_logs_to_caller(world: FuzzWorld, cookie: str) -> None:
     db.session.commit()
 
 
+def hand_check_in_to_caller(cookie: str) -> None:
+    """A check-in today for the signed-in caller, so that reading it can succeed."""
+    person = db.session.scalars(
+        sa.select(Person)
+        .join(DeviceSession, DeviceSession.person_id == Person.id)
+        .where(DeviceSession.token_hash == hash_token(cookie))
+    ).one()
+    db.session.add(CheckIn(person_id=person.id, day=local_date(person, utcnow()), pain_neck=3))
+    db.session.commit()
+
+
 def new_admin_session(app: Flask, workplace_id: int) -> tuple[str, str]:
     """A new admin of the workplace, without a password (so setting credentials can
     succeed), signed in on a new device: the cookie token and the CSRF token."""
@@ -504,6 +515,8 @@ def test_fuzz(app: Flask, method: str, path: str, caller: str) -> None:
                 hand_logs_to_caller(world, cookie)
             if path == "/api/push/subscriptions":
                 hand_subscription_to_caller(cookie)
+            if (method, path) == ("get", "/api/me/checkins"):
+                hand_check_in_to_caller(cookie)
         # A fresh app context per call, as in production: the `app` fixture's context
         # would otherwise carry `g` (the caller) and the database session over.
         with app.app_context():

@@ -523,6 +523,12 @@ def _post_check_in(w: World, caller: str, r: TestResponse, app: Flask, api: ApiC
     assert [(row.person_id, row.pain_neck) for row in rows] == [(w.people[caller], 2)]
 
 
+def _get_check_in(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    # Nobody has checked in today; a colleague's check-in is never found instead
+    # (tests/coaching/test_logging.py reads one back as its owner, and as another).
+    assert r.json["code"] == 404
+
+
 def _post_override(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
     assert (r.json["exercise"], r.json["band_level"]) == ("lateral-raise", "blue")
     rows = db.session.scalars(sa.select(LoadOverride))
@@ -931,6 +937,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         _delete_cardio,
         own_path=_cardio_path,
     ),
+    Endpoint("GET", "/api/me/checkins", _fixed("/api/me/checkins"), signed_in(404), _get_check_in),
     Endpoint(
         "POST",
         "/api/me/checkins",

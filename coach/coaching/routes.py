@@ -12,6 +12,7 @@ from coach.catalogue.schemas import LanguageQuerySchema
 from coach.coaching import journal
 from coach.coaching.models import CardioSession, LoadOverride, WorkoutSet
 from coach.coaching.schemas import (
+    CheckInQuerySchema,
     CheckInResultSchema,
     CheckInSchema,
     LoggedCardioSchema,
@@ -86,19 +87,32 @@ def delete_cardio(cardio_id: uuid.UUID) -> None:
     journal.delete_cardio(caller(), cardio_id)
 
 
-@blp.route("/me/checkins", methods=["POST"])
-@signed_in(unsafe=True)
-@blp.arguments(CheckInSchema())
-@blp.response(201, CheckInResultSchema, description="The day's first check-in")
-@blp.alt_response(200, schema=CheckInResultSchema, description="Replaced the day's check-in")
-def post_check_in(values: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """How I feel today: pain per region, soreness and the red-flag questions. A red
-    flag pauses progression; the answer says what to do."""
-    person = caller()
-    row, created = journal.record_check_in(person, values)
-    view = journal.check_in_view(row)
-    view["advice"] = check_in_advice(view, person.language)
-    return view, 201 if created else 200
+@blp.route("/me/checkins")
+class CheckInView(MethodView):
+    @signed_in()
+    @blp.arguments(CheckInQuerySchema(), location="query")
+    @blp.response(200, CheckInResultSchema)
+    @blp.alt_response(404, description="No check-in that day")
+    def get(self, query: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+        """My check-in of a day, with its advice: a region not answered is null."""
+        person = caller()
+        view = journal.check_in_view(journal.check_in_on(person, query.get("date")))
+        view["advice"] = check_in_advice(view, person.language)
+        return view, {"Cache-Control": "private, no-store"}
+
+    @signed_in()
+    @blp.arguments(CheckInSchema())
+    @blp.response(201, CheckInResultSchema, description="The day's first check-in")
+    @blp.alt_response(200, schema=CheckInResultSchema, description="Merged into the day's")
+    def post(self, values: dict[str, Any]) -> tuple[dict[str, Any], int]:
+        """How I feel today: pain per region, soreness and the red-flag questions. Sent
+        again the same day, it replaces the answers it sends and keeps the others. A
+        red flag pauses progression until answered false; the answer says what to do."""
+        person = caller()
+        row, created = journal.record_check_in(person, values)
+        view = journal.check_in_view(row)
+        view["advice"] = check_in_advice(view, person.language)
+        return view, 201 if created else 200
 
 
 @blp.route("/me/overrides", methods=["POST"])

@@ -91,25 +91,36 @@ class RegionPainSchema(Schema):
 
 
 class RedFlagsSchema(Schema):
+    """The red-flag questions; a question left out keeps the day's answer (none: no)."""
+
     numbness_or_tingling = StrictBoolean(
-        load_default=False, metadata={"description": "New numbness or tingling in the arms"}
+        metadata={"description": "New numbness or tingling in the arms"}
     )
-    weakness = StrictBoolean(load_default=False, metadata={"description": "New weakness"})
-    trauma = StrictBoolean(load_default=False, metadata={"description": "A recent fall or blow"})
-    fever_or_weight_loss = StrictBoolean(load_default=False)
-    worsening_for_weeks = StrictBoolean(
-        load_default=False, metadata={"description": "Pain getting worse over weeks"}
-    )
+    weakness = StrictBoolean(metadata={"description": "New weakness"})
+    trauma = StrictBoolean(metadata={"description": "A recent fall or blow"})
+    fever_or_weight_loss = StrictBoolean()
+    worsening_for_weeks = StrictBoolean(metadata={"description": "Pain getting worse over weeks"})
 
 
 class CheckInSchema(Schema):
+    """A check-in: what it sends replaces the day's answer, what it leaves out is kept.
+
+    A region left out keeps its pain (null: not answered); a red flag stays until an
+    answer of false clears it, also from one day to the next."""
+
     day = calendar_date(metadata={"description": "Defaults to today in the person's time zone"})
-    pain = fields.Nested(RegionPainSchema, required=True)
-    soreness = StrictBoolean(
-        load_default=False, metadata={"description": "Warm, sore, tired muscles after training"}
+    pain = fields.Nested(
+        RegionPainSchema,
+        metadata={"description": "Pain per region, 0-10; null takes an answer back"},
     )
-    # Left out: every answer "no" (a plain ``dict`` default would skip the nested defaults).
-    red_flags = fields.Nested(RedFlagsSchema, load_default=lambda: RedFlagsSchema().load({}))
+    soreness = StrictBoolean(metadata={"description": "Warm, sore, tired muscles after training"})
+    red_flags = fields.Nested(RedFlagsSchema)
+
+
+class CheckInQuerySchema(Schema):
+    date = calendar_date(
+        metadata={"description": "The day, YYYY-MM-DD; defaults to today in my time zone"}
+    )
 
 
 class AdviceSchema(Schema):

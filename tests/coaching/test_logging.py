@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from unittest.mock import ANY
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -872,22 +873,69 @@ def test_first_check_in_of_the_day_then_a_replacement(phone: Phone, member: Pers
     assert (row.person_id, row.day) == (member.id, today)
     assert (row.pain_neck, row.pain_shoulder, row.pain_arm, row.pain_lower_back) == (3, 2, None, 1)
 
+    # Sent again the same day, it replaces what it sends and keeps what it leaves out.
     second = ok(
-        phone.post("/api/me/checkins", json={"pain": {"arm": 4}, "soreness": True}),
+        phone.post("/api/me/checkins", json={"pain": {"arm": 4, "neck": None}, "soreness": True}),
         200,
     )
     assert second["day"] == today.isoformat()
-    assert second["pain"] == {"neck": None, "shoulder": None, "arm": 4, "lower-back": None}
+    assert second["pain"] == {"neck": None, "shoulder": 2, "arm": 4, "lower-back": 1}
     assert second["soreness"] is True
-    [row] = rows(CheckIn)  # still one row, holding the latest answer
+    [row] = rows(CheckIn)  # still one row, holding the merged answers
     assert (row.pain_neck, row.pain_shoulder, row.pain_arm, row.pain_lower_back) == (
         None,
-        None,
+        2,
         4,
-        None,
+        1,
     )
     assert row.soreness is True
     assert row.updated_at >= row.created_at
+    assert ok(phone.get("/api/me/checkins"), 200) == {**second, "updated_at": ANY}
+    # null takes an answer back; nothing at all is no check-in
+    third = ok(phone.post("/api/me/checkins", json={"pain": {"arm": None}}), 200)
+    assert third["pain"]["arm"] is None and third["pain"]["shoulder"] == 2
+
+
+def test_a_days_check_in_is_read_back_with_unanswered_regions_null(
+    phone: Phone, other_phone: Phone
+) -> None:
+    today = today_in("Europe/Copenhagen")
+    error(phone.get(f"/api/me/checkins?date={today.isoformat()}"), 404)
+    ok(phone.post("/api/me/checkins", json={"pain": {"shoulder": 7}}), 201)
+    body = ok(phone.get(f"/api/me/checkins?date={today.isoformat()}"), 200)
+    assert body["pain"] == {"neck": None, "shoulder": 7, "arm": None, "lower-back": None}
+    assert body["soreness"] is False and body["red_flag"] is False
+    assert [a["code"] for a in body["advice"]] == ["pain_high"]
+    error(other_phone.get(f"/api/me/checkins?date={today.isoformat()}"), 404)  # mine only
+    yesterday = (today - timedelta(days=1)).isoformat()
+    error(phone.get(f"/api/me/checkins?date={yesterday}"), 404)
+    assert "date" in error(phone.get("/api/me/checkins?date=yesterday"), 422)["errors"]["query"]
+
+
+def test_a_red_flag_stays_until_an_answer_clears_it(phone: Phone, member: Person) -> None:
+    flagged = {"pain": {"neck": 4}, "red_flags": {"weakness": True}}
+    ok(phone.post("/api/me/checkins", json=flagged), 201)
+    again = ok(phone.post("/api/me/checkins", json={"pain": {"neck": 2}, "soreness": False}), 200)
+    assert again["red_flag"] is True and again["red_flags"]["weakness"] is True
+    assert again["advice"][0]["code"] == "red_flag"
+    cleared = ok(phone.post("/api/me/checkins", json={"red_flags": {"weakness": False}}), 200)
+    assert cleared["red_flag"] is False
+    assert cleared["pain"]["neck"] == 2  # kept: not sent
+
+
+def test_an_open_red_flag_carries_to_a_new_days_check_in(phone: Phone) -> None:
+    today = today_in("Europe/Copenhagen")
+    yesterday = (today - timedelta(days=1)).isoformat()
+    ok(
+        phone.post(
+            "/api/me/checkins", json={"day": yesterday, "pain": {}, "red_flags": {"trauma": True}}
+        ),
+        201,
+    )
+    body = ok(phone.post("/api/me/checkins", json={"pain": {"arm": 1}}), 201)
+    assert body["red_flags"]["trauma"] is True and body["red_flag"] is True
+    body = ok(phone.post("/api/me/checkins", json={"red_flags": {"trauma": False}}), 200)
+    assert body["red_flag"] is False
 
 
 def test_check_in_for_an_earlier_day(phone: Phone, member: Person) -> None:

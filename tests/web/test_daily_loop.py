@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from coach.coaching.models import WorkoutSet
+from coach.coaching.models import CheckIn, WorkoutSet
 from tests.web.browser import axe_violations, rows, wait_until
 from tests.web.conftest import PHONE, SMALL_PHONE
 from tests.web.test_phone_app import invite_link, join
@@ -113,3 +113,70 @@ def test_undo_offline_never_sends_and_a_queued_delete_replays_once(
     page.locator(f"#card-{slug} .rep-chip.is-target").wait_for()
     assert page.locator(f"#card-{slug} .logged").count() == 0
     assert axe_violations(page, axe_source) == []
+
+
+def slide(page: Any, label: str, value: int) -> None:
+    page.get_by_label(label, exact=True).evaluate(
+        "(el, v) => { el.value = String(v);"
+        " el.dispatchEvent(new Event('input', {bubbles: true})); }",
+        value,
+    )
+
+
+def test_check_in_shows_saved_answers_keeps_what_is_not_sent_and_a_red_flag_stops_the_day(
+    app: Flask, live_url: str, handset: Callable[..., Any], axe_source: str, shots: Path
+) -> None:
+    page = handset(PHONE, "da-DK")
+    join(page, invite_link(live_url))
+    page.get_by_role("link", name="Tjek ind", exact=True).click()
+    neck = page.locator(".slider", has=page.get_by_label("Nakke", exact=True))
+    assert neck.locator("output").inner_text() == "ikke besvaret"
+    assert page.locator(".slider.unanswered").count() == 4
+    slide(page, "Nakke", 7)
+    assert neck.locator("output").inner_text() == "7"
+    page.get_by_role("button", name="Gem tjek ind").click()
+    page.locator(".advice-pain_high").wait_for()
+    wait_until(lambda: len(rows(CheckIn)) == 1)
+    (saved,) = rows(CheckIn)
+    assert (saved.pain_neck, saved.pain_shoulder, saved.pain_arm, saved.pain_lower_back) == (
+        7,
+        None,
+        None,
+        None,
+    )
+
+    # Opened again: the saved answers, the unanswered ones still unanswered.
+    page.reload()
+    page.locator("#checkin-saved", has_text="Dine svar fra i dag").wait_for()
+    assert neck.locator("output").inner_text() == "7"
+    assert page.locator(".slider.unanswered").count() == 3
+    page.screenshot(path=shots / "checkin.png", full_page=True)
+    assert axe_violations(page, axe_source) == []
+
+    # A red flag: today says stop, calmly, and never "well done".
+    page.get_by_label("Ny kraftnedsættelse i armene").check()
+    page.get_by_role("button", name="Gem tjek ind").click()
+    page.locator(".advice-red_flag").wait_for()
+    page.get_by_role("link", name="I dag", exact=True).click()
+    page.locator(".stop h2", has_text="Ingen træning i dag").wait_for()
+    assert page.locator(".rep-chip").count() == 0
+    assert page.locator("#day-done").is_hidden()
+    assert page.get_by_text("godt gået").count() == 0
+    page.screenshot(path=shots / "today-red-flag.png", full_page=True)
+    assert axe_violations(page, axe_source) == []
+
+    # Saving only a new pain keeps the red flag; only unticking it lifts the pause.
+    page.get_by_role("link", name="Til tjek ind").click()
+    assert page.get_by_label("Ny kraftnedsættelse i armene").is_checked()
+    slide(page, "Skuldre", 2)
+    page.get_by_role("button", name="Gem tjek ind").click()
+    page.locator(".advice-red_flag").wait_for()
+    (saved,) = rows(CheckIn)
+    assert (saved.weakness, saved.pain_neck, saved.pain_shoulder) == (True, 7, 2)
+    page.get_by_label("Ny kraftnedsættelse i armene").uncheck()
+    page.get_by_role("button", name="Gem tjek ind").click()
+    page.locator(".advice-pain_high").wait_for()
+    wait_until(lambda: rows(CheckIn)[0].weakness is False)
+    page.get_by_role("link", name="I dag", exact=True).click()
+    page.locator(".rep-chip.is-target").first.wait_for()
+    assert page.locator(".stop").count() == 0

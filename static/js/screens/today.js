@@ -213,7 +213,8 @@ function card(item, ctx) {
   const p = item.prescription;
   const headingId = `ex-${e.slug}`;
   const slot = h('div', { class: 'slot' });
-  const change = p.change && (p.change.direction !== 0 || p.paused) ? p.change.reason : null;
+  // Paused (a red flag), the stop message above the cards says why, once.
+  const change = p.change && p.change.direction !== 0 && !p.paused ? p.change.reason : null;
   const finished = done(item);
   if (!finished && !model.paused) slot.append(e.kind === 'hold' ? holdControls(item, ctx, slot) : counter(item, ctx));
   return h('article', { class: `card${finished ? ' is-done' : ''}`, 'aria-labelledby': headingId, id: `card-${e.slug}` },
@@ -246,7 +247,8 @@ function redraw(item, ctx, { focus = false, rest: resting = false } = {}) {
 function paintDone() {
   const banner = document.getElementById('day-done');
   if (!banner || !model) return;
-  const all = model.exercises.length > 0 && model.exercises.every(done);
+  // A red-flag day is a day to stop, whatever was logged before the check-in.
+  const all = !model.paused && model.exercises.length > 0 && model.exercises.every(done);
   banner.hidden = !all;
 }
 
@@ -300,9 +302,12 @@ export async function show(main, ctx) {
       model.program ? ` · ${model.program.name}` : '',
       model.week ? ` · ${t('week_n', { n: model.week })}` : ''),
     model.offline_copy ? h('p', { class: 'note' }, t('offline_copy')) : null,
-    model.paused ? h('p', { class: 'note warn', role: 'alert' }, t('paused')) : null,
+    model.paused ? h('section', { class: 'stop', 'aria-labelledby': 'stop-title' },
+      h('h2', { id: 'stop-title' }, t('stop_title')),
+      h('p', {}, t('paused')),
+      h('a', { href: '/checkin', class: 'button secondary' }, t('to_checkin'))) : null,
     !model.training_day ? h('p', { class: 'note' }, t('rest_day')) : null,
-    h('div', { id: 'day-done', class: 'day-done', role: 'status', hidden: true },
+    model.paused ? null : h('div', { id: 'day-done', class: 'day-done', role: 'status', hidden: true },
       h('p', { class: 'big' }, t('day_done')), h('a', { href: '/progress', class: 'button secondary' }, t('see_progress'))),
     list,
     model.cardio.map(cardioCard),
