@@ -170,6 +170,7 @@ def test_check_in_shows_saved_answers_keeps_what_is_not_sent_and_a_red_flag_stop
     assert page.get_by_label("Ny kraftnedsættelse i armene").is_checked()
     slide(page, "Skuldre", 2)
     page.get_by_role("button", name="Gem tjek ind").click()
+    wait_until(lambda: rows(CheckIn)[0].pain_shoulder == 2)
     page.locator(".advice-red_flag").wait_for()
     (saved,) = rows(CheckIn)
     assert (saved.weakness, saved.pain_neck, saved.pain_shoulder) == (True, 7, 2)
