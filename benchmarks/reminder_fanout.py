@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -185,7 +185,7 @@ def naive_loop(db_path: str, instance: str, sample: int) -> dict[str, Any]:
     from coach.extensions import db
     from coach.reminders import keys
     from coach.reminders.models import PushSubscription
-    from coach.reminders.service import payload
+    from coach.reminders.service import reminder_message
 
     app = make_app(db_path, instance)
     with app.app_context():
@@ -194,7 +194,7 @@ def naive_loop(db_path: str, instance: str, sample: int) -> dict[str, Any]:
             {"endpoint": r.endpoint, "keys": {"p256dh": r.p256dh, "auth": r.auth}} for r in rows
         ]
         vapid, contact = keys.vapid(), keys.contact(app)
-        data = payload("da").decode()
+        data = reminder_message("da", date.today()).encode().decode()
         started = time.perf_counter()
         for subscription in subscriptions:
             webpush(

@@ -41,8 +41,14 @@ DEFAULTS: dict[str, Any] = {
     # instance folder on first start unless given; the contact is sent to push services.
     "VAPID_PRIVATE_KEY": None,
     "VAPID_CONTACT": None,  # mailto: or https: URL; default: PUBLIC_URL or a mailto:
-    # Only for local push-service emulators and tests: browsers' endpoints are https.
+    # Only for local push-service emulators and tests: browsers' endpoints are https on
+    # a browser's push service; this also lets the worker send to internal addresses.
     "PUSH_ALLOW_HTTP": False,
+    # More push-service hosts to accept subscriptions for, beside Google's, Mozilla's,
+    # Apple's and Microsoft's: comma-separated, "*.example.net" for any subdomain.
+    "PUSH_HOSTS": "",
+    # A push sent while someone waits (a test reminder) is over within this long.
+    "PUSH_NOW_SECONDS": 4,
     "PUSH_CONCURRENCY": 200,
     # Processes that encrypt messages beside the sending loop; 0 encrypts in the loop.
     "PUSH_ENCRYPT_PROCESSES": 0,

@@ -120,7 +120,15 @@ const BADGE = PRECACHE.find((file) => file.endsWith('/icons/badge-96.png'));
 const FALLBACK = self.navigator.language?.startsWith('en')
   ? { title: 'Coach', body: "Time for today's training.", lang: 'en' }
   : { title: 'Coach', body: 'Tid til dagens træning.', lang: 'da' };
-Object.assign(FALLBACK, { url: '/today', tag: 'coach-daily-reminder', actions: [] });
+Object.assign(FALLBACK, { url: '/today', actions: [] });
+
+// The worker tags a reminder by its local day (coach-reminder-2026-11-23): a plain one
+// takes the same tag, so it replaces that day's reminder instead of adding another.
+function todaysTag() {
+  const now = new Date();
+  const two = (n) => String(n).padStart(2, '0');
+  return `coach-reminder-${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}`;
+}
 
 function reminderFrom(data) {
   let payload = null;
@@ -129,7 +137,7 @@ function reminderFrom(data) {
   } catch {
     payload = null; // not JSON: the fallback below
   }
-  if (!payload || typeof payload !== 'object') return FALLBACK;
+  if (!payload || typeof payload !== 'object') return { ...FALLBACK, tag: todaysTag() };
   const text = (value, fallback) => (typeof value === 'string' && value ? value : fallback);
   const actions = Array.isArray(payload.actions) ? payload.actions
     .filter((a) => a && typeof a.action === 'string' && typeof a.title === 'string')
@@ -138,7 +146,7 @@ function reminderFrom(data) {
     title: text(payload.title, FALLBACK.title),
     body: text(payload.body, FALLBACK.body),
     url: appPath(payload.url),
-    tag: text(payload.tag, FALLBACK.tag),
+    tag: text(payload.tag, todaysTag()),
     lang: text(payload.lang, FALLBACK.lang),
     actions,
   };

@@ -278,7 +278,7 @@ class FuzzWorld:
                 "key_persons": [],
             },
             ("post", "/api/push/subscriptions"): {
-                "endpoint": "https://push.example.net/fuzz",
+                "endpoint": "https://fcm.googleapis.com/fcm/send/fuzz",
                 "keys": {"p256dh": P256DH, "auth": AUTH},
             },
             ("put", "/api/me/reminders"): {"enabled": True, "time": "10:55", "days": ["fri"]},

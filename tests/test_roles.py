@@ -629,7 +629,7 @@ def _subscribe(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClien
         sa.select(PushSubscription).where(PushSubscription.person_id == w.people[caller])
     )
     assert sorted(row.endpoint for row in rows) == sorted(
-        [w.endpoints[caller], f"https://push.example.net/new/{caller}"]
+        [w.endpoints[caller], f"https://fcm.googleapis.com/fcm/send/new/{caller}"]
     )
     assert count(PushSubscription) == len(w.people) + 1
 
@@ -964,7 +964,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         signed_in(201),
         _subscribe,
         body=lambda _w, caller: {
-            "endpoint": f"https://push.example.net/new/{caller}",
+            "endpoint": f"https://fcm.googleapis.com/fcm/send/new/{caller}",
             "keys": {"p256dh": P256DH, "auth": AUTH},
         },
     ),

@@ -30,8 +30,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
-from py_vapid import Vapid02
+from py_vapid import Vapid02, VapidException
 from pywebpush import WebPusher, WebPushException
+
+from coach.reminders.endpoints import literal_refused, refusal_in, resolver_for
 
 TOKEN_LIFETIME_SECONDS = 12 * 3600  # push services accept at most 24 h
 RENEW_BEFORE_SECONDS = 3600  # sign a new token when the old one has under an hour left
@@ -108,18 +110,27 @@ class Attempt:
     status: int | None
     outcome: str  # delivered, gone, rate_limited, error, timeout
     detail: str | None = None
+    retryable: bool = False  # 429, 5xx, timeouts, a lost connection: later may work
 
 
 @dataclass
 class DeviceResult:
     notification: Notification
     attempts: list[Attempt] = field(default_factory=list)
+    # Seconds the push service asked us to wait (Retry-After) beyond what one pass
+    # waits for; the worker schedules the next try instead.
+    retry_after: float | None = None
 
     @property
     def outcome(self) -> str:
         """delivered, gone (subscription expired: delete it) or failed."""
         last = self.attempts[-1].outcome if self.attempts else "error"
         return last if last in ("delivered", "gone") else "failed"
+
+    @property
+    def retryable(self) -> bool:
+        """Failed, but in a way a later try may mend (not a refused or broken device)."""
+        return self.outcome == "failed" and bool(self.attempts) and self.attempts[-1].retryable
 
 
 @dataclass(frozen=True)
@@ -180,8 +191,11 @@ class PushSender:
         ssl: Any = None,
         encrypt_processes: int = 0,
         sleep: Callable[[float], Any] = asyncio.sleep,
+        allow_private: bool = False,
     ) -> None:
         self.signer = signer
+        # Only for loopback emulators and tests: otherwise no internal address is used.
+        self.allow_private = allow_private
         self.concurrency = concurrency
         self.policy = policy or RetryPolicy()
         self.ssl = ssl
@@ -197,6 +211,7 @@ class PushSender:
             limit_per_host=self.concurrency,  # connections are kept open per origin
             ttl_dns_cache=300,
             ssl=self.ssl if self.ssl is not None else True,
+            resolver=resolver_for(self.allow_private),
         )
         self._session = aiohttp.ClientSession(connector=connector)
         self._slots = asyncio.Semaphore(self.concurrency)
@@ -228,10 +243,36 @@ class PushSender:
 
     async def send_all(self, notifications: Iterable[Notification]) -> list[DeviceResult]:
         batch = list(notifications)
-        bodies = await self._bodies(batch)
+        bodies = await self.encrypt_all(batch)
         return list(
             await asyncio.gather(*(self.send(n, b) for n, b in zip(batch, bodies, strict=True)))
         )
+
+    async def encrypt_all(self, notifications: list[Notification]) -> list[bytes | None]:
+        """Every body, in the process pool if there is one (in order)."""
+        return await self._bodies(notifications)
+
+    async def send_within(
+        self, notifications: Iterable[Notification], seconds: float
+    ) -> list[DeviceResult]:
+        """``send_all`` with a hard limit on the whole: a device still unanswered when
+        time is up is given up on and reported as a timeout."""
+        batch = list(notifications)
+        tasks = [asyncio.ensure_future(self.send(n)) for n in batch]
+        if tasks:
+            await asyncio.wait(tasks, timeout=seconds)
+        results = []
+        for notification, task in zip(batch, tasks, strict=True):
+            if task.done() and not task.cancelled() and task.exception() is None:
+                results.append(task.result())
+                continue
+            task.cancel()
+            late = DeviceResult(notification)
+            late.attempts.append(
+                Attempt(datetime.now(UTC), None, "timeout", f"no answer within {seconds:g} s", True)
+            )
+            results.append(late)
+        return results
 
     async def send(self, notification: Notification, body: bytes | None = None) -> DeviceResult:
         result = DeviceResult(notification)
@@ -250,7 +291,9 @@ class PushSender:
             if wait is None:
                 wait = policy.backoff_seconds * 2**attempt
             elif wait > policy.retry_after_max_seconds:
-                break  # the push service asks us to stay away longer than is useful
+                # Longer than a pass should wait: the worker tries again at that time.
+                result.retry_after = wait
+                break
             await self.sleep(wait)
         return result
 
@@ -259,15 +302,24 @@ class PushSender:
     ) -> tuple[bool, float | None]:
         """One POST; whether it is worth retrying, and after how long (None: backoff)."""
         device = notification.device
+        at = datetime.now(UTC)
+        refused = None if self.allow_private else literal_refused(device.endpoint)
+        if refused:
+            result.attempts.append(Attempt(at, None, "error", refused))
+            return False, None
+        try:
+            authorization = self.signer.headers_for(device.endpoint)
+        except VapidException:  # an origin no push service has (a malformed endpoint)
+            result.attempts.append(Attempt(at, None, "error", "no VAPID audience for endpoint"))
+            return False, None
         headers = {
-            **self.signer.headers_for(device.endpoint),
+            **authorization,
             "Content-Encoding": "aes128gcm",
             "Content-Type": "application/octet-stream",
             "TTL": str(notification.ttl),
             "Urgency": "normal",
             "Topic": notification.topic,
         }
-        at = datetime.now(UTC)
         assert self._session is not None
         try:
             async with self._session.post(
@@ -280,10 +332,14 @@ class PushSender:
                 retry_after = response.headers.get("Retry-After")
                 await response.read()  # so the connection goes back to the pool
         except TimeoutError:
-            result.attempts.append(Attempt(at, None, "timeout", "no answer in time"))
+            result.attempts.append(Attempt(at, None, "timeout", "no answer in time", True))
             return True, None
         except (aiohttp.ClientError, OSError) as exc:
-            result.attempts.append(Attempt(at, None, "error", type(exc).__name__[:200]))
+            refused = refusal_in(exc)
+            if refused:  # PublicResolver: an internal address, never retried
+                result.attempts.append(Attempt(at, None, "error", refused[:200]))
+                return False, None
+            result.attempts.append(Attempt(at, None, "error", type(exc).__name__[:200], True))
             return True, None
         if status in (200, 201, 202):
             result.attempts.append(Attempt(at, status, "delivered"))
@@ -294,9 +350,10 @@ class PushSender:
         if status == 429:
             wait = retry_after_seconds(retry_after, time.time())
             result.attempts.append(
-                Attempt(at, status, "rate_limited", f"Retry-After: {retry_after}"[:200])
+                Attempt(at, status, "rate_limited", f"Retry-After: {retry_after}"[:200], True)
             )
             return True, wait
-        result.attempts.append(Attempt(at, status, "error", f"HTTP {status}"))
         # 5xx may pass; any other 4xx (400, 403 a key mismatch, 413) will not.
-        return 500 <= status < 600, None
+        passing = 500 <= status < 600
+        result.attempts.append(Attempt(at, status, "error", f"HTTP {status}", passing))
+        return passing, None

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate
 
+from coach.reminders.endpoints import RefusedEndpoint, allowed_hosts, check_endpoint
 from coach.schemas import StrictBoolean, WallClockTime, time_zone_field, weekdays_field
 
 _B64URL = r"^[A-Za-z0-9_-]+={0,2}$"
@@ -36,12 +36,11 @@ def _auth(value: str) -> None:
 
 
 def _endpoint(value: str) -> None:
-    parts = urlsplit(value)
-    schemes = {"https", "http"} if current_app.config.get("PUSH_ALLOW_HTTP") else {"https"}
-    if parts.scheme not in schemes or not parts.hostname:
-        raise ValidationError("A push endpoint is an https:// URL.")
-    if parts.username or parts.password or parts.fragment:
-        raise ValidationError("A push endpoint has no user, password or fragment.")
+    cfg = current_app.config
+    try:
+        check_endpoint(value, allowed_hosts(cfg["PUSH_HOSTS"]), bool(cfg["PUSH_ALLOW_HTTP"]))
+    except RefusedEndpoint as refused:
+        raise ValidationError(str(refused)) from None
 
 
 class SubscriptionKeysSchema(Schema):

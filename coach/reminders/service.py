@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -31,7 +31,7 @@ from coach.reminders.delivery import (
 from coach.reminders.models import DeliveryAttempt, PushSubscription, ReminderSettings
 
 PROBLEM_AFTER = timedelta(days=3)
-TOPIC = "coach-daily-reminder"  # a newer reminder replaces one still waiting
+MAX_DEVICES = 10  # per person; subscribing an eleventh replaces the oldest
 
 TEXTS = {
     "da": {
@@ -58,7 +58,8 @@ def subscribe(
     person: Person, endpoint: str, p256dh: str, auth: str
 ) -> tuple[PushSubscription, bool]:
     """Store this device's subscription, or refresh it (new keys, or a device that
-    changed hands); ``(row, created)``."""
+    changed hands); ``(row, created)``. A person keeps at most ``MAX_DEVICES``: the
+    one refreshed longest ago makes room (a phone long since replaced, most likely)."""
     row = db.session.scalar(
         sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint)
     )
@@ -69,6 +70,15 @@ def subscribe(
         db.session.add(row)
     row.person_id, row.p256dh, row.auth, row.updated_at = person.id, p256dh, auth, now
     row.failing_since = None
+    db.session.flush()
+    surplus = db.session.scalars(
+        sa.select(PushSubscription.id)
+        .where(PushSubscription.person_id == person.id, PushSubscription.id != row.id)
+        .order_by(PushSubscription.updated_at.desc(), PushSubscription.id.desc())
+        .offset(MAX_DEVICES - 1)
+    ).all()
+    if surplus:
+        db.session.execute(sa.delete(PushSubscription).where(PushSubscription.id.in_(surplus)))
     db.session.commit()
     return row, created
 
@@ -224,24 +234,68 @@ def snooze(person: Person) -> dict[str, Any]:
 # -- delivery --------------------------------------------------------------------------
 
 
-def payload(language: str) -> bytes:
-    """What the service worker shows: title, body, where a tap leads, and a tag so a
-    second reminder replaces the first on the screen."""
+@dataclass(frozen=True)
+class PushMessage:
+    """A notification as the person sees it, in their language."""
+
+    title: str
+    body: str
+    path: str  # where a tap leads, a path of this app
+    tag: str  # a later notification with the same tag replaces this one on the screen
+    lang: str
+    actions: tuple[tuple[str, str], ...] = ()  # (action, button label)
+
+    def encode(self) -> bytes:
+        """The payload: read by the service worker, and at once a declarative push
+        message (Safari 18.4+, "web_push": 8030), so an iPhone shows the notification
+        even when the service worker is not woken. Declarative ``navigate`` must be an
+        absolute URL: it is made from PUBLIC_URL (a path alone without it)."""
+        base = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+        return json.dumps(
+            {
+                "web_push": 8030,
+                # Safari wakes the service worker when it can (it adds the buttons) and
+                # shows this notification as it stands when it cannot.
+                "mutable": True,
+                "notification": {
+                    "title": self.title,
+                    "body": self.body,
+                    "navigate": f"{base}{self.path}",
+                    "lang": self.lang,
+                    "tag": self.tag,
+                },
+                # What the service worker reads (other browsers, and Safari when woken)
+                "title": self.title,
+                "body": self.body,
+                "url": self.path,
+                "tag": self.tag,
+                "lang": self.lang,
+                "actions": [{"action": a, "title": label} for a, label in self.actions],
+            },
+            ensure_ascii=False,
+        ).encode()
+
+
+def reminder_message(language: str, day: date) -> PushMessage:
+    """Today's reminder. The tag names the day: the snoozed one replaces the morning's
+    on the screen, and a duplicate shows as one."""
     text = TEXTS.get(language, TEXTS["da"])
-    return json.dumps(
-        {
-            "title": text["title"],
-            "body": text["body"],
-            "url": "/today",
-            "tag": TOPIC,
-            "lang": language,
-            "actions": [
-                {"action": "start", "title": text["start"]},
-                {"action": "later", "title": text["later"]},
-            ],
-        },
-        ensure_ascii=False,
-    ).encode()
+    return PushMessage(
+        text["title"],
+        text["body"],
+        "/today",
+        f"coach-reminder-{day.isoformat()}",
+        language if language in TEXTS else "da",
+        (("start", text["start"]), ("later", text["later"])),
+    )
+
+
+def reminder_topic(person_id: int, day: date) -> str:
+    """The Topic header of a person's reminder on a local day: a push service replaces
+    a message still queued for an offline phone by a newer one with the same topic, so
+    a reminder sent twice (a worker that died before confirming) arrives once.
+    RFC 8030: at most 32 characters of the base64url alphabet."""
+    return f"r{person_id}-{day:%Y%m%d}"
 
 
 def ttl_until_end_of_day(day: date, time_zone: str, now: datetime) -> int:
@@ -250,11 +304,17 @@ def ttl_until_end_of_day(day: date, time_zone: str, now: datetime) -> int:
 
 
 def notifications_for(
-    devices: Sequence[Device], language: str, day: date, time_zone: str, now: datetime
+    devices: Sequence[Device],
+    person_id: int,
+    language: str,
+    day: date,
+    time_zone: str,
+    now: datetime,
 ) -> list[Notification]:
-    body = payload(language)
+    body = reminder_message(language, day).encode()
     ttl = ttl_until_end_of_day(day, time_zone, now)
-    return [Notification(device, body, ttl, TOPIC) for device in devices]
+    topic = reminder_topic(person_id, day)
+    return [Notification(device, body, ttl, topic) for device in devices]
 
 
 def new_sender() -> PushSender:
@@ -271,6 +331,7 @@ def new_sender() -> PushSender:
         encrypt_processes=int(cfg["PUSH_ENCRYPT_PROCESSES"]),
         policy=policy,
         ssl=cfg.get("PUSH_SSL_CONTEXT"),
+        allow_private=bool(cfg["PUSH_ALLOW_HTTP"]),
     )
 
 
@@ -351,27 +412,88 @@ def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
         yield ids[i : i + size]
 
 
-def send_test(person: Person) -> dict[str, Any]:
-    """Send a reminder to every device of mine now ("send me a test reminder")."""
-    now = utcnow()
-    devices = devices_of([person.id]).get(person.id, [])
-    zone = person.effective_time_zone
-    notifications = notifications_for(devices, person.language, local_day(now, zone), zone, now)
+@dataclass
+class PushReport:
+    """What an immediate push did: devices tried, and per person whether any took it."""
+
+    devices: int = 0
+    delivered: int = 0  # devices that took it
+    failed: int = 0
+    people_reached: set[int] = field(default_factory=set)
+
+
+def push_to_people(
+    person_ids: Iterable[int],
+    message: Callable[[str], PushMessage],
+    *,
+    topic: str,
+    ttl_seconds: int = 600,
+    within_seconds: float | None = None,
+) -> PushReport:
+    """Push one message now to every device of these people, through the reminders'
+    delivery: VAPID, encryption, a ``Topic`` (a newer push with the same topic replaces
+    one still queued), ``TTL``, retries of 5xx and timeouts, removal of expired (404/410)
+    subscriptions, and the endpoint checks against internal addresses. Every attempt is
+    logged in the delivery log.
+
+    ``message(language)`` gives the text in each person's language. The whole send is
+    over within ``within_seconds`` (default ``PUSH_NOW_SECONDS``, 4 s), whatever the
+    push services do, so a web request may call this: a device that has not answered by
+    then counts as failed. Commits. For live sessions' "join now", test reminders and
+    the like; daily reminders go through the worker, which claims them first.
+    """
+    ids = list(dict.fromkeys(person_ids))
+    report = PushReport()
+    if not ids:
+        return report
+    languages = dict(
+        db.session.execute(sa.select(Person.id, Person.language).where(Person.id.in_(ids))).all()
+    )
+    devices = devices_of(ids)
+    db.session.rollback()  # no transaction held open while waiting on push services
+    bodies: dict[str, bytes] = {}
+    notifications = []
+    for person_id, own in devices.items():
+        language = languages.get(person_id, "da")
+        if language not in bodies:
+            bodies[language] = message(language).encode()
+        notifications += [Notification(d, bodies[language], ttl_seconds, topic) for d in own]
+    limit = float(
+        within_seconds if within_seconds is not None else current_app.config["PUSH_NOW_SECONDS"]
+    )
 
     async def send() -> list[DeviceResult]:
         async with new_sender() as sender:
-            return await sender.send_all(notifications)
+            return await sender.send_within(notifications, limit)
 
     results = asyncio.run(send()) if notifications else []
-    record_results(results, {}, now)
-    emailed = False
-    delivered = sum(r.outcome == "delivered" for r in results)
-    if not delivered and person.email and mail.configured():
-        emailed = mail.send_reminder(person, now, claim_id=None)
+    outcomes = record_results(results, {}, utcnow())
     db.session.commit()
+    report.devices = len(results)
+    report.delivered = sum(r.outcome == "delivered" for r in results)
+    report.failed = report.devices - report.delivered
+    report.people_reached = {p for p, outcome in outcomes.items() if outcome == "delivered"}
+    return report
+
+
+def send_test(person: Person) -> dict[str, Any]:
+    """Send a reminder to every device of mine now ("send me a test reminder"); over
+    within ``PUSH_NOW_SECONDS`` whatever my devices' push services do."""
+    now = utcnow()
+    day = local_day(now, person.effective_time_zone)
+    report = push_to_people(
+        [person.id],
+        lambda language: reminder_message(language, day),
+        topic=reminder_topic(person.id, day),
+        ttl_seconds=ttl_until_end_of_day(day, person.effective_time_zone, now),
+    )
+    emailed = False
+    if not report.delivered and person.email and mail.configured():
+        emailed = mail.send_reminder(person, now, claim_id=None)
+        db.session.commit()
     return {
-        "devices": len(devices),
-        "delivered": delivered,
-        "failed": len(results) - delivered,
+        "devices": report.devices,
+        "delivered": report.delivered,
+        "failed": report.failed,
         "emailed": emailed,
     }

@@ -214,7 +214,7 @@ async def _deliver(
     notifications = []
     for d in claimed:
         notifications += notifications_for(
-            devices.get(d.person_id, []), d.language, d.day, d.time_zone, now
+            devices.get(d.person_id, []), d.person_id, d.language, d.day, d.time_zone, now
         )
     summary.notifications += len(notifications)
     results = await sender.send_all(notifications)

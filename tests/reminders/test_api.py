@@ -74,9 +74,9 @@ def test_subscribing_twice_from_one_device_refreshes_it(app: Flask, push: PushSe
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"endpoint": "http://push.example.net/x"}, "endpoint"),
-        ({"endpoint": "ftp://push.example.net/x"}, "endpoint"),
-        ({"endpoint": "https://user:pw@push.example.net/x"}, "endpoint"),
+        ({"endpoint": "http://fcm.googleapis.com/fcm/send/x"}, "endpoint"),
+        ({"endpoint": "ftp://fcm.googleapis.com/fcm/send/x"}, "endpoint"),
+        ({"endpoint": "https://user:pw@fcm.googleapis.com/fcm/send/x"}, "endpoint"),
         ({"keys": {"p256dh": "AAAA", "auth": "tBHItJI5svbpez7KI4CCXg"}}, "keys"),
         ({"keys": {"p256dh": "B" * 87, "auth": "tBHItJI5svbpez7KI4CCXg"}}, "keys"),  # no point
         ({"keys": {"p256dh": None, "auth": "tBHItJI5svbpez7KI4CCXg"}}, "keys"),
@@ -86,7 +86,7 @@ def test_subscribing_twice_from_one_device_refreshes_it(app: Flask, push: PushSe
 def test_subscriptions_are_validated(app: Flask, change: dict[str, object], field: str) -> None:
     api = signed_in_client(app, make_person(Role.MEMBER))
     body = {
-        "endpoint": "https://push.example.net/x",
+        "endpoint": "https://fcm.googleapis.com/fcm/send/x",
         "keys": {
             "p256dh": P256DH,
             "auth": "tBHItJI5svbpez7KI4CCXg",

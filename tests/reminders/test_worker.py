@@ -39,8 +39,9 @@ def device_of(browser: Any) -> str:
 
 
 def test_due_reminder_arrives_decryptable_with_the_localized_payload(
-    app: Flask, push: PushService
+    app: Flask, push: PushService, monkeypatch: Any
 ) -> None:
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://coach.example.org/")
     dane, dane_phone = person_with_device(push, language="da")
     english, english_phone = person_with_device(push, language="en")
 
@@ -52,7 +53,17 @@ def test_due_reminder_arrives_decryptable_with_the_localized_payload(
     danish = by_device[device_of(dane_phone)]
     assert danish.payload["title"] == "Tid til dagens træning"
     assert danish.payload["url"] == "/today"
-    assert danish.payload["tag"] == "coach-daily-reminder"
+    # One tag a day: the snoozed reminder, or one sent twice, shows as one notification.
+    assert danish.payload["tag"] == "coach-reminder-2026-11-23"
+    # At once a declarative push message (Safari 18.4+), shown without the worker.
+    assert danish.payload["web_push"] == 8030 and danish.payload["mutable"] is True
+    assert danish.payload["notification"] == {
+        "title": "Tid til dagens træning",
+        "body": "Et par minutter med elastikken nu, så er frokosten din pause.",
+        "navigate": "https://coach.example.org/today",
+        "lang": "da",
+        "tag": "coach-reminder-2026-11-23",
+    }
     # The service worker shows these buttons as they come: labelled in the person's language.
     assert danish.payload["actions"] == [
         {"action": "start", "title": "Start nu"},
@@ -64,7 +75,9 @@ def test_due_reminder_arrives_decryptable_with_the_localized_payload(
     assert [a["title"] for a in english_payload["actions"]] == ["Start now", "Later"]
     headers = danish.headers
     assert headers["urgency"] == "normal"
-    assert headers["topic"] == "coach-daily-reminder"
+    # One topic per person and local day: a push service collapses a duplicate still queued.
+    assert headers["topic"] == f"r{dane.id}-20261123"
+    assert by_device[device_of(english_phone)].headers["topic"] == f"r{english.id}-20261123"
     # the TTL runs to local midnight: 12 h 35 min minus the 20 s
     assert int(headers["ttl"]) == 12 * 3600 + 35 * 60 - 20
     assert danish.claims["aud"] == push.origin

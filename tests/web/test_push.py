@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -23,7 +24,7 @@ from coach.accounts.models import DeviceSession, Person
 from coach.database import utcnow
 from coach.extensions import db
 from coach.reminders.models import PushSubscription, ReminderSettings
-from coach.reminders.service import payload
+from coach.reminders.service import reminder_message
 from tests.reminders.push_service import Answer, PushService
 from tests.web.browser import axe_violations, rows, wait_until
 from tests.web.test_phone_app import controlled, invite_link, join
@@ -35,6 +36,15 @@ IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
 )
+
+
+def phone_today() -> date:
+    return datetime.now(ZoneInfo("Europe/Copenhagen")).date()  # the test phone's zone
+
+
+def payload(language: str) -> str:
+    """Today's reminder, as the worker encrypts it."""
+    return reminder_message(language, phone_today()).encode().decode()
 
 
 def signed_in_phone(phone: Callable[[], Any], live_url: str, *, allow: bool = True) -> Any:
@@ -151,11 +161,11 @@ def test_a_push_shows_the_reminder_and_a_tap_opens_today_or_snoozes(
     cdp = page.context.new_cdp_session(page)
     registration = registration_id(page, cdp, live_url)
 
-    deliver(page, cdp, live_url, registration, payload("da").decode())
+    deliver(page, cdp, live_url, registration, payload("da"))
     [shown] = notifications(page)
     assert shown["title"] == "Tid til dagens træning"
     assert shown["body"].startswith("Et par minutter med elastikken")
-    assert shown["tag"] == "coach-daily-reminder" and shown["lang"] == "da"
+    assert shown["tag"] == f"coach-reminder-{phone_today().isoformat()}" and shown["lang"] == "da"
     assert shown["data"] == {"url": "/today"}
     assert shown["actions"] == [
         {"action": "start", "title": "Start nu"},
@@ -167,13 +177,15 @@ def test_a_push_shows_the_reminder_and_a_tap_opens_today_or_snoozes(
     # Not JSON, or JSON that is not a reminder: still a plain reminder, never nothing.
     for broken in ("this is not json", json.dumps(["a", "list"])):
         deliver(page, cdp, live_url, registration, broken)
+        # Tagged with the phone's today: it replaces today's reminder, not adds one.
         [plain] = notifications(page)
+        assert plain["tag"] == f"coach-reminder-{phone_today().isoformat()}"
         assert plain["title"] == "Coach" and plain["body"] == "Tid til dagens træning."
         assert plain["actions"] == [] and plain["data"] == {"url": "/today"}
         assert plain["lang"] == "da"
 
     # A tap on the notification itself brings the open window to today.
-    deliver(page, cdp, live_url, registration, payload("en").decode())
+    deliver(page, cdp, live_url, registration, payload("en"))
     page.get_by_role("link", name="Indstillinger", exact=True).click()
     page.locator("h1", has_text="Indstillinger").wait_for()
     click_notification(page, "")
@@ -186,7 +198,7 @@ def test_a_push_shows_the_reminder_and_a_tap_opens_today_or_snoozes(
     page.evaluate("() => { window.sameDocument = true; }")
     page.get_by_role("link", name="Fremskridt", exact=True).click()
     page.locator("h1", has_text="Fremskridt").wait_for()
-    deliver(page, cdp, live_url, registration, payload("da").decode())
+    deliver(page, cdp, live_url, registration, payload("da"))
     click_notification(page, "start")
     page.wait_for_url(f"{live_url}/today")
     page.locator("h1", has_text="I dag").wait_for()
@@ -195,13 +207,13 @@ def test_a_push_shows_the_reminder_and_a_tap_opens_today_or_snoozes(
     # A window that is not the app (here the API's document) does not answer: it is
     # loaded at today.
     page.goto(f"{live_url}/api/openapi.json")
-    deliver(page, cdp, live_url, registration, payload("da").decode())
+    deliver(page, cdp, live_url, registration, payload("da"))
     click_notification(page, "start")
     page.wait_for_url(f"{live_url}/today")
     page.locator("h1", has_text="I dag").wait_for()
 
     # "Later" asks the server to remind again in 15 minutes, with the stored CSRF token.
-    deliver(page, cdp, live_url, registration, payload("da").decode())
+    deliver(page, cdp, live_url, registration, payload("da"))
     before = utcnow()
     click_notification(page, "later")
     wait_until(lambda: any(r.snoozed_until for r in rows(ReminderSettings)))
