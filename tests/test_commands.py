@@ -84,6 +84,17 @@ def test_demo_load_is_idempotent_and_prints_working_credentials(app: Flask, runn
         "/api/auth/login", json={"email": "admin@solbakken.example", "password": password}
     )
     assert login.status_code == 200
+    # A demo lead and a demo member sign in as printed, the same on every load.
+    for label, role in (("Demo lead", "lead"), ("Demo member", "member")):
+        found = re.search(rf"{label}:\s+(\S+)\s+password: (\S+)", second.output)
+        assert found is not None, second.output
+        assert found.group(0) in first.output
+        email, secret = found.groups()
+        answer = app.test_client().post(
+            "/api/auth/login", json={"email": email, "password": secret}
+        )
+        assert answer.status_code == 200, answer.json
+        assert answer.json["person"]["role"] == role
 
 
 # -- the demo's ten weeks of history ---------------------------------------------------

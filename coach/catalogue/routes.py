@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -194,14 +195,26 @@ class SwapView(MethodView):
 # -- drawings and the contact sheet ---------------------------------------------------
 
 
+# The drawings draw the band as var(--band,<green>); ?band=RRGGBB draws it in that colour.
+DEFAULT_BAND = b"var(--band,#2e9e5b)"
+BAND_COLOUR = re.compile(r"[0-9a-fA-F]{6}")
+
+
 @pages.route("/exercises/illustrations/<name>")
 def illustration(name: str) -> Response:
     """A drawing named by the catalogue; any other name (or path) is 404."""
     drawing = service.illustration(name)
-    if drawing is None:
+    band = request.args.get("band")
+    if drawing is None or (band is not None and not BAND_COLOUR.fullmatch(band)):
         raise NotFound()
-    response = current_app.response_class(drawing.svg, mimetype="image/svg+xml")
-    response.set_etag(drawing.etag)
+    svg, etag = drawing.svg, drawing.etag
+    if band is not None:
+        # An <img> does not inherit the page's CSS, so the band the person is told to
+        # use is drawn in its own colour by the drawing's fallback for --band.
+        svg = svg.replace(DEFAULT_BAND, f"var(--band,#{band.lower()})".encode())
+        etag = f"{etag}-{band.lower()}"
+    response = current_app.response_class(svg, mimetype="image/svg+xml")
+    response.set_etag(etag)
     response.cache_control.public = True
     if request.args.get("v") == drawing.etag[:12]:
         response.cache_control.max_age = YEAR

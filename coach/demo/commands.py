@@ -36,6 +36,12 @@ demo_cli = AppGroup("demo", help="Demo data.")
 
 WORKPLACE = "Solbakken Kommune (demo)"
 ADMIN_EMAIL = "admin@solbakken.example"
+# A demo lead and a demo member who can sign in too, so each role's screens can be
+# tried: (name, e-mail, key of their password in instance/demo.json).
+SIGN_INS = (
+    ("Mette", "mette@solbakken.example", "lead_password"),
+    ("Jonas", "jonas@solbakken.example", "member_password"),
+)
 DEFAULT_URL = "http://127.0.0.1:8000"
 
 # (team, program, reminder, members: (name, role, shares participation))
@@ -99,6 +105,7 @@ def load_demo() -> dict[str, Any]:
         db.session.flush()
         today = utcnow().astimezone(ZoneInfo(workplace.time_zone)).date()
         add_demo_history(workplace, teams, today)
+    _give_demo_sign_ins(workplace, state)
     team = db.session.scalar(
         sa.select(Team).where(Team.workplace_id == workplace.id).order_by(Team.id)
     )
@@ -124,12 +131,30 @@ def load_demo() -> dict[str, Any]:
     path.write_text(json.dumps(state))
     path.chmod(0o600)
     base = current_app.config.get("PUBLIC_URL") or DEFAULT_URL
+    lost = "(set before instance/demo.json was lost)"
     return {
         "url": base,
         "email": ADMIN_EMAIL,
-        "password": state.get("admin_password", "(set before instance/demo.json was lost)"),
+        "password": state.get("admin_password", lost),
+        "lead": (SIGN_INS[0][1], state.get(SIGN_INS[0][2], lost)),
+        "member": (SIGN_INS[1][1], state.get(SIGN_INS[1][2], lost)),
         "invite": f"{base.rstrip('/')}/join/{state['invite_token']}",
     }
+
+
+def _give_demo_sign_ins(workplace: Workplace, state: dict[str, Any]) -> None:
+    """E-mail and password for the demo lead and member, once (also for a demo
+    workplace loaded before they had any); the passwords are kept in ``state``."""
+    for name, email, key in SIGN_INS:
+        person = db.session.scalar(
+            sa.select(Person).where(
+                Person.workplace_id == workplace.id, Person.display_name == name
+            )
+        )
+        if person is None or person.password_hash:
+            continue
+        state[key] = secrets.token_urlsafe(12)
+        accounts.set_credentials(person, email, state[key], None)
 
 
 @demo_cli.command("load")
@@ -144,7 +169,10 @@ Coach demo workplace: {WORKPLACE}
                    curl -c jar -H 'Content-Type: application/json' \\
                      -d '{{"email": "{shown["email"]}", "password": "{shown["password"]}"}}' \\
                      {shown["url"]}/api/auth/login
+  Demo lead:       {shown["lead"][0]}  password: {shown["lead"][1]}
+  Demo member:     {shown["member"][0]}  password: {shown["member"][1]}
   Employee invite: {shown["invite"]}
+  (Sign in with an e-mail and password on the app's first screen.)
 """
     )
 

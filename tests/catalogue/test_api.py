@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
@@ -330,6 +331,20 @@ def test_illustrations_are_served_as_svg_with_long_caching(client: FlaskClient) 
         "/exercises/illustrations/shrug.svg", headers={"If-None-Match": f'"{etag}"'}
     )
     assert revalidated.status_code == 304 and revalidated.get_data() == b""
+
+
+def test_a_drawing_draws_the_band_in_the_colour_asked_for(client: FlaskClient) -> None:
+    url = ok(client.get("/api/exercises/shrug"))["illustration_url"]
+    plain = client.get(url)
+    red = client.get(f"{url}&band=C62828")
+    assert red.status_code == 200 and red.mimetype == "image/svg+xml"
+    assert b"var(--band,#c62828)" in red.get_data()
+    assert b"var(--band,#2e9e5b)" not in red.get_data()
+    assert red.get_data().replace(b"#c62828", b"#2e9e5b") == plain.get_data()
+    assert red.get_etag()[0] != plain.get_etag()[0]  # caches keep the two apart
+    assert red.cache_control.immutable
+    for bad in ("red", "c6282", "c62828ff", "#c62828", "c62828;x"):
+        assert client.get(f"{url}&band={quote(bad)}").status_code == 404, bad
 
 
 @pytest.mark.parametrize(

@@ -48,6 +48,15 @@ def test_every_likely_count_is_one_tap_and_undo_takes_it_back(
     target = int(card.locator(".rep-chip.is-target").inner_text())
     slug = card.get_attribute("id").removeprefix("card-")
     assert no_horizontal_overflow(page)
+    # The drawing's band is the prescribed band's colour, as the chip beside it shows.
+    swatch = card.locator(".dose .swatch").evaluate(
+        "el => getComputedStyle(el).getPropertyValue('--band').trim()"
+    )
+    drawn = card.locator("img.figure").evaluate(
+        "async img => (await (await fetch(img.src)).text())"
+        ".match(/var\\(--band,(#[0-9a-f]+)\\)/)[1]"
+    )
+    assert drawn == swatch.lower() and drawn != "#2e9e5b", (drawn, swatch)
     page.screenshot(path=shots / "today-chips.png", full_page=True)
     assert axe_violations(page, axe_source) == []
     # The counter behind "another number" starts at the target, too.

@@ -208,6 +208,15 @@ function rest(item, slot) {
   timer.done.then(() => timer.element.remove());
 }
 
+// The drawing shows the band in the prescribed band's colour (the server draws it).
+function drawingUrl(exercise, p) {
+  const hex = /^#([0-9a-f]{6})$/i.exec(p.band?.colour ?? '');
+  if (!hex) return exercise.illustration_url;
+  const url = new URL(exercise.illustration_url, location.origin);
+  url.searchParams.set('band', hex[1].toLowerCase());
+  return url.pathname + url.search;
+}
+
 function card(item, ctx) {
   const e = item.exercise;
   const p = item.prescription;
@@ -218,7 +227,7 @@ function card(item, ctx) {
   const finished = done(item);
   if (!finished && !model.paused) slot.append(e.kind === 'hold' ? holdControls(item, ctx, slot) : counter(item, ctx));
   return h('article', { class: `card${finished ? ' is-done' : ''}`, 'aria-labelledby': headingId, id: `card-${e.slug}` },
-    h('img', { src: e.illustration_url, alt: e.illustration_alt, width: 240, height: 240, class: 'figure', decoding: 'async' }),
+    h('img', { src: drawingUrl(e, p), alt: e.illustration_alt, width: 240, height: 240, class: 'figure', decoding: 'async' }),
     h('h2', { id: headingId }, e.name),
     h('p', { class: 'dose' }, loadChip(p), h('span', {}, doseText(item))),
     change ? h('p', { class: `change change-${p.change.direction > 0 ? 'up' : p.change.direction < 0 ? 'down' : 'same'}` }, change) : null,
