@@ -17,10 +17,21 @@ from flask import Flask
 DEFAULTS: dict[str, Any] = {
     # Storage: a SQLite file in the instance folder unless COACH_DATABASE_URL is set.
     "DATABASE_URL": None,
-    # Where the login rate limiter keeps its counters ("redis://127.0.0.1:6379" for
-    # several hosts); the default only counts within one process.
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # Redis, when there is one: rate-limit counters live there.
+    "REDIS_URL": None,
+    # Where rate-limit counters live, if not in REDIS_URL: a URI of the limits
+    # library ("redis://...", "memory://" for one process only). Unset and without
+    # REDIS_URL: in the database, shared by every worker.
+    "RATELIMIT_STORAGE_URI": None,
+    # Options for that store, as the limits library names them (e.g. key_prefix).
+    "RATELIMIT_STORAGE_OPTIONS": {},
+    # Failed sign-ins per client address and per e-mail (and failed sign-in links).
     "LOGIN_RATE_LIMIT": "10 per 10 minutes",
+    "SIGN_IN_LINK_RATE_LIMIT": "10 per hour",  # links made, per person
+    # Invite acceptances per client address: a whole workplace may share one.
+    "INVITE_RATE_LIMIT": "300 per hour",
+    "TEST_REMINDER_RATE_LIMIT": "5 per 10 minutes",  # per person
+    "TEST_REMINDER_ADDRESS_RATE_LIMIT": "100 per 10 minutes",
     # The address people open; used for invite and sign-in links. Set it in
     # production. Without it, links use the address the request came in on, which
     # must then be one of TRUSTED_HOSTS.

@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from coach import create_app
-from coach.accounts.throttle import login_throttle
+from coach.accounts.throttle import rate_limits
 from coach.extensions import db
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -110,7 +110,7 @@ def migrated_app(make_app: Callable[..., Flask]) -> Flask:
 @pytest.fixture
 def app(migrated_app: Flask) -> Iterator[Flask]:
     with migrated_app.app_context():
-        login_throttle().reset()
+        rate_limits().reset()
         yield migrated_app
         db.session.remove()
         _empty_tables()

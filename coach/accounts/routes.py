@@ -21,7 +21,7 @@ from coach.accounts.schemas import (
     SignedInSchema,
     SignInLinkSchema,
 )
-from coach.accounts.throttle import login_throttle
+from coach.accounts.throttle import check_sign_in, limited, sign_in_failed
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.teams.service import team_for
@@ -37,14 +37,14 @@ def signed_in_body(person: Person) -> dict[str, Any]:
 @blp.arguments(LoginSchema())
 @blp.response(200, SignedInSchema)
 def login(data: dict[str, str]) -> dict[str, Any]:
-    """Sign in with email and password. Repeated failures answer 429 with Retry-After."""
-    throttle = login_throttle()
+    """Sign in with email and password. Repeated failures (per address, per email)
+    answer 429 with Retry-After."""
     email = service.normalise_email(data["email"])
-    throttle.check(email)
+    check_sign_in(email)
     try:
         person = service.authenticate(email, data["password"])
     except Unauthorized:
-        throttle.failed(email)
+        sign_in_failed(email)
         raise
     sign_in(person)
     db.session.commit()
@@ -63,8 +63,15 @@ def logout() -> None:
 @blp.route("/auth/sign-in-links/<token>", methods=["POST"])
 @blp.response(200, SignedInSchema)
 def use_sign_in_link(token: str) -> dict[str, Any]:
-    """Sign a new phone in with a one-time link made on a signed-in phone."""
-    return signed_in_body(service.use_sign_in_link(token))
+    """Sign a new phone in with a one-time link made on a signed-in phone. Repeated
+    unknown or used links from one address answer 429 with Retry-After."""
+    check_sign_in()
+    try:
+        person = service.use_sign_in_link(token)
+    except NotFound:
+        sign_in_failed()
+        raise
+    return signed_in_body(person)
 
 
 @blp.route("/me")
@@ -97,8 +104,10 @@ def put_credentials(data: dict[str, str]) -> Person:
 @blp.route("/me/sign-in-links", methods=["POST"])
 @signed_in(unsafe=True)
 @blp.response(201, SignInLinkSchema)
+@limited("sign-in-link-person", message="You made many sign-in links. Wait a little.")
 def create_sign_in_link() -> dict[str, Any]:
-    """A link that signs a new phone in as me: valid 15 minutes, once."""
+    """A link that signs a new phone in as me: valid 15 minutes, once. At most 10 an
+    hour (429 with Retry-After)."""
     url, expires_at = service.create_sign_in_link(caller())
     return {"url": url, "expires_at": expires_at}
 
@@ -148,6 +157,8 @@ class InviteView(MethodView):
 @blp.route("/invites/<ref>/accept", methods=["POST"])
 @blp.arguments(AcceptInviteSchema())
 @blp.response(201, SignedInSchema)
+@limited("invite", message="Many people joined from this address. Wait a little.")
 def accept_invite(data: dict[str, Any], ref: str) -> dict[str, Any]:
-    """Join the team with an invite token; signs this device in."""
+    """Join the team with an invite token; signs this device in. At most 300 an hour
+    from one address (429 with Retry-After)."""
     return signed_in_body(service.accept_invite(ref, data))

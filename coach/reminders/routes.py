@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from coach.accounts.auth import caller, signed_in
+from coach.accounts.throttle import limited
 from coach.reminders import keys, service
 from coach.reminders.models import PushSubscription
 from coach.reminders.schemas import (
@@ -78,6 +79,8 @@ def snooze() -> dict[str, Any]:
 @blp.route("/me/reminders/test", methods=["POST"])
 @signed_in(unsafe=True)
 @blp.response(200, TestReminderSchema)
+@limited("test-reminder", "test-reminder-person", message="You sent several test reminders. Wait.")
 def send_test() -> dict[str, Any]:
-    """Send a reminder to my devices now, to see that they get it."""
+    """Send a reminder to my devices now, to see that they get it. At most 5 in 10
+    minutes (429 with Retry-After)."""
     return service.send_test(caller())

@@ -16,7 +16,7 @@ from werkzeug.test import TestResponse
 
 from coach.accounts.auth import COOKIE, CSRF_HEADER, Caller, current_caller, current_person
 from coach.accounts.models import DeviceSession, Person, SignInLink
-from coach.accounts.throttle import login_throttle
+from coach.accounts.throttle import rate_limits
 from coach.database import utcnow
 from coach.domain.roles import Role
 from coach.extensions import db
@@ -181,7 +181,7 @@ def test_login_with_bad_input_is_422(
 def limited_app(app: Flask, make_app: Callable[..., Flask]) -> Flask:
     limited = make_app(LOGIN_RATE_LIMIT="3 per minute")
     with limited.app_context():
-        login_throttle().reset()
+        rate_limits().reset()
     return limited
 
 
