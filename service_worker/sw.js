@@ -7,10 +7,10 @@ const PAGES_CACHE = `coach-pages-${VERSION}`;
 // API reads are kept only to be shown when offline; never served while online.
 const API_CACHE = 'coach-api-v1';
 const SHELL = '/';
-const API_READS = ['/api/me', '/api/me/today', '/api/me/progress'];
+const API_READS = ['/api/me', '/api/me/today', '/api/me/progress', '/api/me/history', '/api/workplace'];
 // The app's own screens; other pages (the CSV export, the catalogue's contact sheet)
 // are left to the network, so nothing else is ever stored as the shell.
-const SCREENS = /^\/(today|checkin|progress|settings|team(\/(plan|\d+(\/(invites|settings))?))?|join\/[^/]+|sign-in\/[^/]+)?$/;
+const SCREENS = /^\/(today|checkin|progress|history|settings|team(\/(plan|\d+(\/(invites|settings))?))?|join\/[^/]+|sign-in\/[^/]+)?$/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {

@@ -18,6 +18,7 @@ const SCREENS = {
   '/today': () => import('./screens/today.js'),
   '/checkin': () => import('./screens/checkin.js'),
   '/progress': () => import('./screens/progress.js'),
+  '/history': () => import('./screens/history.js'),
   '/settings': () => import('./screens/settings.js'),
   '/team': () => import('./screens/team.js'),
   '/join': () => import('./screens/join.js'),
@@ -114,7 +115,11 @@ function tabsFor(person) {
   return ['lead', 'admin'].includes(person?.role) ? [...TABS, TEAM_TAB] : TABS;
 }
 
-function renderTabs(current) {
+// Screens reached from a tab keep the tab bar, with their tab marked.
+const TAB_OF = { '/history': '/progress' };
+
+function renderTabs(screen) {
+  const current = TAB_OF[screen] ?? screen;
   const nav = document.getElementById('tabs');
   const tabs = tabsFor(session.person);
   nav.hidden = !session.person || !tabs.some(([path]) => path === current);

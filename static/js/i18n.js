@@ -40,3 +40,9 @@ export function date(value, options = { weekday: 'long', day: 'numeric', month: 
   const d = typeof value === 'string' && value.length === 10 ? new Date(`${value}T12:00:00`) : new Date(value);
   return new Intl.DateTimeFormat(locale(), options).format(d);
 }
+
+// Today as YYYY-MM-DD in the person's time zone (en-CA formats so), not the phone's.
+export function localDay(timeZone) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(new Date());
+}

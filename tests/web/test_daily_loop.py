@@ -3,14 +3,20 @@ English: logging in one tap, undo (also offline), and an accessibility scan."""
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
+from coach.accounts.models import Person
 from coach.coaching.models import CheckIn, WorkoutSet
+from coach.database import utcnow
+from coach.extensions import db
 from tests.web.browser import axe_violations, rows, wait_until
 from tests.web.conftest import PHONE, SMALL_PHONE
 from tests.web.test_phone_app import invite_link, join
@@ -190,3 +196,80 @@ def test_check_in_shows_saved_answers_keeps_what_is_not_sent_and_a_red_flag_stop
     page.get_by_role("link", name="I dag", exact=True).click()
     page.locator(".rep-chip.is-target").first.wait_for()
     assert page.locator(".stop").count() == 0
+
+
+def stored(set_id: uuid.UUID) -> WorkoutSet | None:
+    db.session.rollback()  # what the server committed, not this session's copy
+    return db.session.get(WorkoutSet, set_id)
+
+
+def test_history_corrects_and_deletes_recent_sets_also_offline(
+    app: Flask, live_url: str, handset: Callable[..., Any], axe_source: str, shots: Path
+) -> None:
+    page = handset(SMALL_PHONE, "en-GB")
+    join_in_english(page, invite_link(live_url))
+    (person,) = rows(Person)
+    # Joined a month ago, with a set from nine days ago: shown, no longer changeable.
+    person.created_at = utcnow() - timedelta(days=30)
+    old = utcnow() - timedelta(days=9)
+    db.session.add(
+        WorkoutSet(
+            id=uuid.uuid4(),
+            person_id=person.id,
+            exercise="shrug",
+            performed_at=old,
+            local_date=old.date(),
+            reps=15,
+            band_level="red",
+        )
+    )
+    db.session.commit()
+    for _ in range(2):
+        page.locator(".card .rep-chip.is-target").first.click()
+    wait_until(lambda: len(rows(WorkoutSet)) == 3)
+    page.get_by_role("link", name="History: see and correct your sets").click()
+    page.locator("h1", has_text="History").wait_for()
+    days = page.locator("section.history-day")
+    assert days.count() == 2
+    assert days.nth(1).get_by_role("button", name=re.compile("^Correct the set")).count() == 0
+    assert days.nth(1).get_by_text("Sets older than 7 days").count() == 1
+    assert no_horizontal_overflow(page)
+    page.screenshot(path=shots / "history.png", full_page=True)
+    assert axe_violations(page, axe_source) == []
+
+    # Correct one set: 9 reps, pain 2.
+    first, second = (
+        s.id
+        for s in sorted(
+            (s for s in rows(WorkoutSet) if s.local_date != old.date()),
+            key=lambda s: s.performed_at,
+        )
+    )
+    today = days.nth(0)
+    today.get_by_role("button", name=re.compile("^Correct the set")).first.click()
+    form = today.locator("form.edit-set")
+    form.get_by_label("Reps").fill("9")
+    form.get_by_label("Pain during the set").select_option("2")
+    assert axe_violations(page, axe_source) == []
+    form.get_by_role("button", name="Save").click()
+    wait_until(lambda: getattr(stored(first), "reps", None) == 9)
+    assert getattr(stored(first), "pain", None) == 2
+    today.get_by_text("9 reps · red band · pain 2").wait_for()
+
+    # Offline: the other one deleted, then sent once when the phone is back online.
+    page.context.set_offline(True)
+    today.get_by_role("button", name=re.compile("^Correct the set")).nth(1).click()
+    today.get_by_role("button", name="Delete the set").click()
+    page.locator("#status", has_text="1 entry waits to sync").wait_for()
+    assert today.locator("li.history-set").count() == 1
+    deletes: list[str] = []
+    page.on("request", lambda r: deletes.append(r.url) if r.method == "DELETE" else None)
+    page.context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    wait_until(lambda: stored(second) is None)
+    page.wait_for_function("() => document.getElementById('status').textContent === ''")
+    assert deletes == [f"{live_url}/api/me/sets/{second}"]
+    # Today follows: one set left of that exercise's day.
+    page.get_by_role("link", name="Today", exact=True).click()
+    page.locator(".logged li").first.wait_for()
+    assert page.locator(".logged li").count() == 1

@@ -3,17 +3,11 @@
 // never 0, and is not sent, so saving again keeps what the person did not touch.
 import { api, ApiError, Offline } from '../api.js';
 import { h, replace } from '../dom.js';
-import { date, number, t } from '../i18n.js';
+import { date, localDay, number, t } from '../i18n.js';
 import { send } from '../outbox.js';
 
 const REGIONS = ['neck', 'shoulder', 'arm', 'lower-back'];
 const RED_FLAGS = ['numbness_or_tingling', 'weakness', 'trauma', 'fever_or_weight_loss', 'worsening_for_weeks'];
-
-function localDay(timeZone) {
-  // en-CA formats as YYYY-MM-DD; the day is the person's, not the phone's zone.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
-    .format(new Date());
-}
 
 // One region's slider. ``state.answer`` is the pain (0–10), or null: not answered.
 function slider(region, saved) {

@@ -81,6 +81,7 @@ export async function show(main) {
   }
   replace(main,
     h('h1', {}, t('progress')),
+    h('p', {}, h('a', { href: '/history', class: 'button secondary' }, t('see_history'))),
     progress.offline_copy ? h('p', { class: 'note' }, t('offline_copy')) : null,
     sessionsSection(progress.sessions_per_week, progress.streak_weeks),
     progress.exercises.length ? progress.exercises.map(exerciseSection) : h('p', {}, t('no_progress_yet')),

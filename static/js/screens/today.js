@@ -320,7 +320,8 @@ export async function show(main, ctx) {
       h('p', { class: 'big' }, t('day_done')), h('a', { href: '/progress', class: 'button secondary' }, t('see_progress'))),
     list,
     model.cardio.map(cardioCard),
-    model.exercises.length === 0 ? h('p', {}, t('nothing_today')) : null);
+    model.exercises.length === 0 ? h('p', {}, t('nothing_today')) : null,
+    h('p', { class: 'more-links' }, h('a', { href: '/history' }, t('see_history'))));
   paintDone();
 }
 
