@@ -133,7 +133,7 @@ def test_offline_sets_and_check_in_reach_the_server_once(
     page.get_by_text("Du er offline").wait_for()
     log_counted_sets(page, 3)
     page.get_by_role("link", name="Tjek ind", exact=True).click()
-    page.get_by_label("Nakke").evaluate(
+    page.get_by_label("Nakke", exact=True).evaluate(
         "el => { el.value = '3'; el.dispatchEvent(new Event('input', {bubbles: true})); }"
     )
     page.get_by_role("button", name="Gem tjek ind").click()
