@@ -70,8 +70,12 @@ DEFAULTS: dict[str, Any] = {
     "REMINDER_INTERVAL_SECONDS": 30,
     # A reminder is still sent this long after its time (a worker that was down).
     "REMINDER_LATE_MINUTES": 120,
-    # An unconfirmed claim (its worker died) is taken over after this long.
+    # A worker's lease on the reminders it is sending: renewed every third of it while
+    # the worker lives, taken over by another worker once it has run out.
     "REMINDER_CLAIM_TIMEOUT_SECONDS": 300,
+    # A reminder that failed in a way that may pass (5xx, time-outs, 429) is tried again
+    # after this, doubling each time, until REMINDER_LATE_MINUTES after its time.
+    "REMINDER_RETRY_SECONDS": 60,
     "REMINDER_BATCH_SIZE": 1000,
     "REMINDER_SNOOZE_MINUTES": 15,
     "DEFAULT_REMINDER_TIME": "11:25",

@@ -46,13 +46,22 @@ class ReminderSettings(db.Model):
 
 class ReminderClaim(db.Model):
     """One reminder of one person on one local day, claimed by a worker before it
-    sends. The unique key is what keeps two workers from sending it twice; a claim
-    never confirmed (the worker died) is taken over after a timeout."""
+    sends. The unique key is what keeps two workers from sending it twice. The worker
+    holds a lease on its claim and renews it while it works (waiting on Retry-After
+    included); only a claim whose lease ran out — its worker died — is taken over. A
+    reminder that failed in a way that may pass waits, unconfirmed, with its lease set
+    to the time of its next try."""
 
     __tablename__ = "reminder_claims"
     __table_args__ = (
         sa.UniqueConstraint("person_id", "local_date", "slot"),
-        sa.Index("ix_reminder_claims_unconfirmed", "confirmed_at", "claimed_at"),
+        # Only open claims are ever looked up by lease: the index stays small.
+        sa.Index(
+            "ix_reminder_claims_open",
+            "lease_until",
+            postgresql_where=sa.text("confirmed_at IS NULL"),
+            sqlite_where=sa.text("confirmed_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,8 +72,11 @@ class ReminderClaim(db.Model):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str] = mapped_column(sa.String(64))
+    # Another worker may take the claim over from this moment on.
+    lease_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    tries: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # delivered, emailed, failed, no_device
+    # delivered, emailed, failed, no_device, skipped (trained or turned off meanwhile)
     outcome: Mapped[str | None] = mapped_column(sa.String(16))
 
 

@@ -378,26 +378,26 @@ def record_results(
             per_person[person_id] = "delivered" if outcome == "delivered" else "failed"
     if rows:
         db.session.execute(sa.insert(DeliveryAttempt), rows)
-    for chunk in _chunks(delivered):
+    for chunk in in_chunks(delivered):
         db.session.execute(
             sa.update(PushSubscription)
             .where(PushSubscription.id.in_(chunk))
             .values(last_delivered_at=now, failing_since=None)
         )
-    for chunk in _chunks(failing):
+    for chunk in in_chunks(failing):
         db.session.execute(
             sa.update(PushSubscription)
             .where(PushSubscription.id.in_(chunk), PushSubscription.failing_since.is_(None))
             .values(failing_since=now)
         )
-    for chunk in _chunks(gone):
+    for chunk in in_chunks(gone):
         db.session.execute(sa.delete(PushSubscription).where(PushSubscription.id.in_(chunk)))
     return per_person
 
 
 def _owners(subscription_ids: list[int]) -> dict[int, int]:
     owners: dict[int, int] = {}
-    for chunk in _chunks(subscription_ids):
+    for chunk in in_chunks(subscription_ids):
         rows = db.session.execute(
             sa.select(PushSubscription.id, PushSubscription.person_id).where(
                 PushSubscription.id.in_(chunk)
@@ -407,7 +407,8 @@ def _owners(subscription_ids: list[int]) -> dict[int, int]:
     return owners
 
 
-def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
+def in_chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
+    """Ids a few hundred at a time: IN lists stay within every driver's limits."""
     for i in range(0, len(ids), size):
         yield ids[i : i + size]
 

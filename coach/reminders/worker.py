@@ -3,9 +3,18 @@
 People are read in batches by id (keyset pagination), so memory does not grow with
 the number of people. Each due reminder — a person on a local day, daily or snoozed —
 is claimed with an INSERT that the unique key (person, local day, slot) lets only one
-worker win, on SQLite and PostgreSQL alike; only then is it sent. A claim stays
-unconfirmed until its delivery is recorded, and one older than the claim timeout (its
-worker died) is taken over by an atomic UPDATE, so no reminder is lost.
+worker win, on SQLite and PostgreSQL alike; only then is it sent.
+
+Exactly once, as far as the push service lets us know: a claim is a lease that the
+worker renews while it works on it (``Leases``, every third of the lease), also while
+it waits on a Retry-After or a back-off; a claim is confirmed as soon as its own push
+answers are recorded (``Confirmations``), not at the end of a batch, and the worker
+holds at most ``PUSH_CONCURRENCY`` people between sending and recording. So a worker
+killed mid-pass leaves at most that many reminders delivered but unconfirmed — the
+only ones another worker sends again, once their lease has run out — and its Topic per
+person and day lets the push service collapse such a duplicate if it is still queued.
+A reminder that failed for a reason that may pass (5xx, a time-out, 429) waits in its
+claim for the next try, with back-off, until ``REMINDER_LATE_MINUTES`` after its time.
 """
 
 from __future__ import annotations
@@ -14,8 +23,10 @@ import asyncio
 import os
 import secrets
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,11 +40,12 @@ from coach.database import utcnow
 from coach.domain.reminders import ReminderSchedule, due_reminder, local_day
 from coach.extensions import db
 from coach.reminders import mail
-from coach.reminders.delivery import PushSender
+from coach.reminders.delivery import DeviceResult, PushSender
 from coach.reminders.models import PushSubscription, ReminderClaim, ReminderSettings
 from coach.reminders.service import (
     default_time,
     devices_of,
+    in_chunks,
     new_sender,
     notifications_for,
     record_results,
@@ -49,6 +61,8 @@ class PassSummary:
     emailed: int = 0
     failed: int = 0
     no_device: int = 0
+    retrying: int = 0  # failed for now; waiting in their claims for the next try
+    skipped: int = 0  # retries no longer wanted: trained, or reminders turned off
     notifications: int = 0
 
     def line(self) -> str:
@@ -66,10 +80,21 @@ class Due:
     slot: str
     due_at: datetime
     claim_id: int | None = None
+    tries: int = 0  # delivery rounds before this one
+    skip: bool = False  # a retry no longer wanted: confirmed without sending
 
 
 def worker_name() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def _people_columns() -> tuple[Any, ...]:
+    return (
+        Person.id,
+        Person.language,
+        Person.email,
+        sa.func.coalesce(Person.time_zone, Workplace.time_zone),
+    )
 
 
 def _candidates(after_id: int, limit: int) -> sa.Select[Any]:
@@ -135,7 +160,12 @@ def _not_trained(due: list[Due]) -> list[Due]:
     """Drop reminders of people who have trained that day already."""
     if not due:
         return due
-    trained = set(
+    trained = _trained(due)
+    return [d for d in due if (d.person_id, d.day) not in trained]
+
+
+def _trained(due: list[Due]) -> set[tuple[int, date]]:
+    return set(
         db.session.execute(
             sa.select(WorkoutSet.person_id, WorkoutSet.local_date)
             .where(
@@ -144,15 +174,63 @@ def _not_trained(due: list[Due]) -> list[Due]:
             )
             .distinct()
         )
-    )
-    return [d for d in due if (d.person_id, d.day) not in trained]
+    )  # type: ignore[arg-type]
 
 
-def _claim(due: list[Due], now: datetime, worker: str, timeout: timedelta) -> list[Due]:
-    """Claim what nobody else has; take over claims left unconfirmed too long."""
+class Clock:
+    """The pass's time: the moment it was asked to act at, moving on with the real
+    clock, so leases stay right in a pass run for a given moment (tests, --at)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start, self._started = start, monotonic()
+
+    def __call__(self) -> datetime:
+        return self.start + timedelta(seconds=monotonic() - self._started)
+
+
+class Leases:
+    """The claims this worker holds, renewed every third of the lease while it works.
+
+    Renewal runs on a connection of its own, so it never commits the pass's work."""
+
+    def __init__(self, worker: str, lease: timedelta, clock: Clock) -> None:
+        self.worker, self.lease, self.clock = worker, lease, clock
+        self.held: set[int] = set()
+        self.renewals = 0
+
+    def until(self) -> datetime:
+        return self.clock() + self.lease
+
+    def renew(self) -> None:
+        ids = list(self.held)
+        if not ids:
+            return
+        until = self.until()
+        with db.engine.begin() as connection:
+            for chunk in in_chunks(ids):
+                connection.execute(
+                    sa.update(ReminderClaim)
+                    .where(
+                        ReminderClaim.id.in_(chunk),
+                        ReminderClaim.claimed_by == self.worker,
+                        ReminderClaim.confirmed_at.is_(None),
+                    )
+                    .values(lease_until=until)
+                )
+        self.renewals += 1
+
+    async def keep_alive(self) -> None:
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            self.renew()
+
+
+def _claim(due: list[Due], leases: Leases) -> list[Due]:
+    """Claim what nobody else has; the unique key lets one worker win each."""
     if not due:
         return []
     by_key = {(d.person_id, d.day, d.slot): d for d in due}
+    now = leases.clock()
     values = [
         {
             "person_id": d.person_id,
@@ -160,7 +238,9 @@ def _claim(due: list[Due], now: datetime, worker: str, timeout: timedelta) -> li
             "slot": d.slot,
             "due_at": d.due_at,
             "claimed_at": now,
-            "claimed_by": worker,
+            "claimed_by": leases.worker,
+            "lease_until": leases.until(),
+            "tries": 0,
         }
         for d in due
     ]
@@ -174,97 +254,268 @@ def _claim(due: list[Due], now: datetime, worker: str, timeout: timedelta) -> li
     ).returning(
         ReminderClaim.id, ReminderClaim.person_id, ReminderClaim.local_date, ReminderClaim.slot
     )
-    won: dict[tuple[int, date, str], int] = {}
-    for claim_id, person_id, day, slot in db.session.execute(statement, values):
-        won[(person_id, day, slot)] = claim_id
-    lost = [key for key in by_key if key not in won]
-    if lost:
-        stale = db.session.execute(
-            sa.update(ReminderClaim)
-            .where(
-                ReminderClaim.person_id.in_({k[0] for k in lost}),
-                ReminderClaim.local_date.in_({k[1] for k in lost}),
-                ReminderClaim.confirmed_at.is_(None),
-                ReminderClaim.claimed_at < now - timeout,
-            )
-            .values(claimed_at=now, claimed_by=worker)
-            .returning(
-                ReminderClaim.id,
-                ReminderClaim.person_id,
-                ReminderClaim.local_date,
-                ReminderClaim.slot,
-            )
-        )
-        for claim_id, person_id, day, slot in stale:
-            won[(person_id, day, slot)] = claim_id
-    db.session.commit()  # the claims are visible to every other worker from here
     claimed = []
-    for key, claim_id in won.items():
-        if key in by_key:
-            by_key[key].claim_id = claim_id
-            claimed.append(by_key[key])
+    for claim_id, person_id, day, slot in db.session.execute(statement, values):
+        d = by_key[(person_id, day, slot)]
+        d.claim_id = claim_id
+        claimed.append(d)
+        leases.held.add(claim_id)
+    db.session.commit()  # the claims are visible to every other worker from here
     return claimed
 
 
-async def _deliver(
-    sender: PushSender, claimed: list[Due], now: datetime, summary: PassSummary
-) -> None:
-    devices = devices_of(d.person_id for d in claimed)
-    db.session.rollback()  # as in _claim: no read transaction held across the sending
-    notifications = []
-    for d in claimed:
-        notifications += notifications_for(
-            devices.get(d.person_id, []), d.person_id, d.language, d.day, d.time_zone, now
+def _take_over(leases: Leases, late: timedelta, limit: int) -> tuple[list[Due], int]:
+    """Claims whose lease ran out: a worker that died, or a reminder waiting for its
+    next try. Taken over by an UPDATE that only one worker's can match (the lease is
+    checked again on the row; PostgreSQL skips rows another worker is taking);
+    returns what to send and how many were past their time (recorded failed)."""
+    now = leases.clock()
+    dialect = db.session.get_bind().dialect.name
+    open_claims = (
+        sa.select(ReminderClaim.id)
+        .where(ReminderClaim.confirmed_at.is_(None), ReminderClaim.lease_until <= now)
+        .order_by(ReminderClaim.lease_until)
+        .limit(limit)
+    )
+    if dialect == "postgresql":
+        open_claims = open_claims.with_for_update(skip_locked=True)
+    db.session.rollback()  # as in _claim
+    taken = db.session.execute(
+        sa.update(ReminderClaim)
+        .where(
+            ReminderClaim.id.in_(open_claims.scalar_subquery()),
+            ReminderClaim.confirmed_at.is_(None),
+            ReminderClaim.lease_until <= now,
         )
-    summary.notifications += len(notifications)
-    results = await sender.send_all(notifications)
-    claims = {d.person_id: d.claim_id for d in claimed}
-    outcomes = record_results(results, claims, now)
-    confirmed: dict[str, list[int]] = {}
-    for d in claimed:
-        outcome = outcomes.get(d.person_id, "no_device")
-        if outcome != "delivered" and d.email and d.email_fallback and mail.configured():
-            person = db.session.get(Person, d.person_id)
-            if person is not None and mail.send_reminder(person, now, d.claim_id):
-                outcome = "emailed"
-        setattr(summary, outcome, getattr(summary, outcome) + 1)
-        assert d.claim_id is not None
-        confirmed.setdefault(outcome, []).append(d.claim_id)
-    for outcome, ids in confirmed.items():
+        .values(claimed_by=leases.worker, claimed_at=now, lease_until=leases.until())
+        .returning(
+            ReminderClaim.id,
+            ReminderClaim.person_id,
+            ReminderClaim.local_date,
+            ReminderClaim.slot,
+            ReminderClaim.due_at,
+            ReminderClaim.tries,
+        )
+    ).all()
+    expired = [row.id for row in taken if row.due_at + late < now]
+    if expired:
         db.session.execute(
             sa.update(ReminderClaim)
-            .where(ReminderClaim.id.in_(ids))
-            .values(confirmed_at=utcnow(), outcome=outcome)
+            .where(ReminderClaim.id.in_(expired))
+            .values(confirmed_at=utcnow(), outcome="failed")
         )
     db.session.commit()
+    live = [row for row in taken if row.id not in set(expired)]
+    if not live:
+        return [], len(expired)
+    people = {
+        row[0]: row
+        for row in db.session.execute(
+            sa.select(
+                *_people_columns(),
+                ReminderSettings.enabled,
+                ReminderSettings.email_fallback,
+            )
+            .join(Workplace, Workplace.id == Person.workplace_id)
+            .outerjoin(ReminderSettings, ReminderSettings.person_id == Person.id)
+            .where(Person.id.in_({row.person_id for row in live}))
+        )
+    }
+    found = []
+    for row in live:
+        leases.held.add(row.id)
+        person = people.get(row.person_id)
+        language, email, zone, enabled, fallback = person[1:] if person else ("da",) + (None,) * 4
+        found.append(
+            Due(
+                row.person_id,
+                language,
+                email,
+                bool(fallback),
+                zone or "UTC",
+                row.local_date,
+                row.slot,
+                row.due_at,
+                row.id,
+                row.tries,
+            )
+        )
+        if person is None or enabled is False:
+            found[-1].skip = True  # turned off meanwhile
+    trained = _trained(found)
+    for d in found:
+        d.skip = d.skip or (d.person_id, d.day) in trained
+    return found, len(expired)
+
+
+class Confirmations:
+    """Records each person's push answers as soon as they are in, a group at a time:
+    whoever finished while the last group was being written goes in the next one, so
+    a busy pass writes in few transactions and a quiet one without delay."""
+
+    def __init__(self, record: Callable[[list[tuple[Due, list[DeviceResult]]]], None]) -> None:
+        self.record = record
+        self.pending: list[tuple[Due, list[DeviceResult], asyncio.Future[None]]] = []
+        self.wake = asyncio.Event()
+
+    async def done(self, due: Due, results: list[DeviceResult]) -> None:
+        """Hand in one person's results; returns once they are committed."""
+        settled: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.pending.append((due, results, settled))
+        self.wake.set()
+        await settled
+
+    async def run(self) -> None:
+        while True:
+            await self.wake.wait()
+            self.wake.clear()
+            group, self.pending = self.pending, []
+            try:
+                self.record([(due, results) for due, results, _ in group])
+            except Exception as exc:  # the pass fails; unconfirmed claims are retried
+                db.session.rollback()
+                for _, _, settled in group:
+                    settled.set_exception(exc)
+                continue
+            for _, _, settled in group:
+                settled.set_result(None)
+
+
+class Pass:
+    """One pass's state: its clock, leases, settings and summary."""
+
+    def __init__(self, clock: Clock, worker: str) -> None:
+        cfg = current_app.config
+        self.clock = clock
+        self.late = timedelta(minutes=float(cfg["REMINDER_LATE_MINUTES"]))
+        self.leases = Leases(
+            worker, timedelta(seconds=float(cfg["REMINDER_CLAIM_TIMEOUT_SECONDS"])), clock
+        )
+        self.retry_base = float(cfg["REMINDER_RETRY_SECONDS"])
+        self.concurrency = int(cfg["PUSH_CONCURRENCY"])
+        self.batch = int(cfg["REMINDER_BATCH_SIZE"])
+        self.summary = PassSummary()
+
+    def count(self, outcome: str) -> None:
+        setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
+
+    def settle(self, group: list[tuple[Due, list[DeviceResult]]]) -> None:
+        """Write a group's attempts and confirm each claim, or set it up for its next
+        try; one transaction."""
+        now = self.clock()
+        results = [r for _, person_results in group for r in person_results]
+        outcomes = record_results(results, {d.person_id: d.claim_id for d, _ in group}, now)
+        confirmed: dict[str, list[int]] = {}
+        retries: list[dict[str, Any]] = []
+        for d, person_results in group:
+            assert d.claim_id is not None
+            outcome = "skipped" if d.skip else outcomes.get(d.person_id, "no_device")
+            wants_email = d.email and d.email_fallback and mail.configured()
+            if outcome in ("failed", "no_device") and wants_email and not d.skip:
+                person = db.session.get(Person, d.person_id)
+                if person is not None and mail.send_reminder(person, now, d.claim_id):
+                    outcome = "emailed"
+            if outcome == "failed" and any(r.retryable for r in person_results):
+                wait = max(
+                    [self.retry_base * 2**d.tries]
+                    + [r.retry_after for r in person_results if r.retry_after]
+                )
+                next_try = now + timedelta(seconds=wait)
+                if next_try <= d.due_at + self.late:
+                    retries.append(
+                        {"b_id": d.claim_id, "b_lease": next_try, "b_tries": d.tries + 1}
+                    )
+                    outcome = "retrying"
+            self.count(outcome)
+            if outcome != "retrying":
+                confirmed.setdefault(outcome, []).append(d.claim_id)
+        for outcome, ids in confirmed.items():
+            db.session.execute(
+                sa.update(ReminderClaim)
+                .where(ReminderClaim.id.in_(ids))
+                .values(confirmed_at=utcnow(), outcome=outcome)
+            )
+        if retries:
+            table = ReminderClaim.__table__
+            db.session.execute(
+                table.update()
+                .where(table.c.id == sa.bindparam("b_id"))
+                .values(lease_until=sa.bindparam("b_lease"), tries=sa.bindparam("b_tries")),
+                retries,
+            )
+        db.session.commit()
+        for d, _ in group:
+            self.leases.held.discard(d.claim_id)  # type: ignore[arg-type]
+
+    async def deliver(self, sender: PushSender, claimed: list[Due]) -> None:
+        """Send each claimed reminder and record it as soon as its answers are in,
+        holding at most ``PUSH_CONCURRENCY`` people between sending and recording."""
+        to_send = [d for d in claimed if not d.skip]
+        devices = devices_of(d.person_id for d in to_send)
+        db.session.rollback()  # no read transaction held across the sending
+        now = self.clock()
+        planned = []
+        for d in claimed:
+            own = [] if d.skip else devices.get(d.person_id, [])
+            planned.append(
+                (d, notifications_for(own, d.person_id, d.language, d.day, d.time_zone, now))
+            )
+        every = [n for _, notes in planned for n in notes]
+        self.summary.notifications += len(every)
+        bodies = iter(await sender.encrypt_all(every))
+        confirmations = Confirmations(self.settle)
+        recorder = asyncio.ensure_future(confirmations.run())
+        people = asyncio.Semaphore(self.concurrency)
+
+        async def one(d: Due, notes: list[Any], encrypted: list[bytes | None]) -> None:
+            async with people:
+                results = await asyncio.gather(
+                    *(sender.send(n, b) for n, b in zip(notes, encrypted, strict=True))
+                )
+                await confirmations.done(d, list(results))
+
+        try:
+            await asyncio.gather(
+                *(one(d, notes, [next(bodies) for _ in notes]) for d, notes in planned)
+            )
+        finally:
+            recorder.cancel()
 
 
 async def _send_due(now: datetime, worker: str) -> PassSummary:
-    cfg = current_app.config
-    late = timedelta(minutes=int(cfg["REMINDER_LATE_MINUTES"]))
-    timeout = timedelta(seconds=int(cfg["REMINDER_CLAIM_TIMEOUT_SECONDS"]))
-    batch = int(cfg["REMINDER_BATCH_SIZE"])
+    run = Pass(Clock(now), worker)
     fallback = default_time()
-    summary = PassSummary()
     after_id = 0
     async with new_sender() as sender:
-        while True:
-            rows = db.session.execute(_candidates(after_id, batch)).all()
-            db.session.rollback()  # no transaction held open while sending
-            if not rows:
-                break
-            after_id = rows[-1][0]
-            due = _not_trained(_due_in(rows, now, late, fallback))
-            summary.due += len(due)
-            claimed = _claim(due, now, worker, timeout)
-            summary.claimed += len(claimed)
-            if claimed:
-                await _deliver(sender, claimed, now, summary)
-            if len(rows) < batch:
-                break
-    return summary
+        heartbeat = asyncio.ensure_future(run.leases.keep_alive())
+        try:
+            while True:  # claims left by a dead worker, and retries whose time has come
+                taken, expired = _take_over(run.leases, run.late, run.batch)
+                run.summary.failed += expired
+                if not taken:
+                    break
+                run.summary.claimed += len(taken)
+                await run.deliver(sender, taken)
+            while True:
+                rows = db.session.execute(_candidates(after_id, run.batch)).all()
+                db.session.rollback()  # no transaction held open while sending
+                if not rows:
+                    break
+                after_id = rows[-1][0]
+                due = _not_trained(_due_in(rows, run.clock(), run.late, fallback))
+                run.summary.due += len(due)
+                claimed = _claim(due, run.leases)
+                run.summary.claimed += len(claimed)
+                if claimed:
+                    await run.deliver(sender, claimed)
+                if len(rows) < run.batch:
+                    break
+        finally:
+            heartbeat.cancel()
+    return run.summary
 
 
 def send_due(now: datetime | None = None, worker: str | None = None) -> PassSummary:
-    """One pass: send every reminder due at ``now`` that no other worker has claimed."""
+    """One pass: send every reminder due at ``now`` that no other worker has claimed,
+    and every retry whose time has come."""
     return asyncio.run(_send_due(now or utcnow(), worker or worker_name()))

@@ -78,8 +78,8 @@ def test_due_reminder_arrives_decryptable_with_the_localized_payload(
     # One topic per person and local day: a push service collapses a duplicate still queued.
     assert headers["topic"] == f"r{dane.id}-20261123"
     assert by_device[device_of(english_phone)].headers["topic"] == f"r{english.id}-20261123"
-    # the TTL runs to local midnight: 12 h 35 min minus the 20 s
-    assert int(headers["ttl"]) == 12 * 3600 + 35 * 60 - 20
+    # the TTL runs to local midnight: 12 h 35 min minus the 20 s (and the pass's own)
+    assert 0 <= 12 * 3600 + 35 * 60 - 20 - int(headers["ttl"]) <= 2
     assert danish.claims["aud"] == push.origin
     assert attempts(dane.id) == [(201, "delivered")]
     assert attempts(english.id) == [(201, "delivered")]
@@ -154,21 +154,52 @@ def test_gone_subscriptions_are_deleted(app: Flask, push: PushService) -> None:
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PushSubscription)) == 0
 
 
+def claim_of(person_id: int) -> ReminderClaim:
+    db.session.expire_all()
+    claim = db.session.scalar(sa.select(ReminderClaim).where(ReminderClaim.person_id == person_id))
+    assert claim is not None
+    return claim
+
+
 def test_server_errors_are_retried_with_backoff(app: Flask, push: PushService) -> None:
     flaky, flaky_phone = person_with_device(push)
     broken, broken_phone = person_with_device(push)
     push.answer(device_of(flaky_phone), Answer(500), Answer(503))
     push.answer(device_of(broken_phone), *[Answer(500)] * 3)
     summary = send_due(MONDAY_1125)
-    assert (summary.delivered, summary.failed) == (1, 1)
+    assert (summary.delivered, summary.retrying) == (1, 1)
     assert attempts(flaky.id) == [(500, "error"), (503, "error"), (201, "delivered")]
     assert attempts(broken.id) == [(500, "error")] * 3  # PUSH_RETRIES = 2 in the tests
     sub = db.session.scalar(
         sa.select(PushSubscription).where(PushSubscription.person_id == broken.id)
     )
     assert sub is not None and sub.failing_since is not None
-    claim = db.session.scalar(sa.select(ReminderClaim).where(ReminderClaim.person_id == broken.id))
-    assert claim is not None and claim.outcome == "failed" and claim.confirmed_at is not None
+    # Not given up: the claim waits, unconfirmed, for its next try a minute on.
+    claim = claim_of(broken.id)
+    assert claim.confirmed_at is None and claim.tries == 1
+    assert claim.lease_until - MONDAY_1125 >= timedelta(seconds=60)
+    assert send_due(MONDAY_1125 + timedelta(seconds=30)).claimed == 0
+    push.answer(device_of(broken_phone), *[Answer(502)] * 3)
+    assert send_due(MONDAY_1125 + timedelta(seconds=61)).retrying == 1
+    claim = claim_of(broken.id)
+    assert claim.tries == 2 and claim.lease_until - MONDAY_1125 >= timedelta(seconds=180)
+    # The next answer is a success: delivered, 3 minutes late rather than never.
+    summary = send_due(MONDAY_1125 + timedelta(minutes=3, seconds=2))
+    assert (summary.claimed, summary.delivered) == (1, 1)
+    assert attempts(broken.id)[-1] == (201, "delivered")
+    assert claim_of(broken.id).outcome == "delivered"
+
+
+def test_retries_stop_two_hours_after_the_reminder(app: Flask, push: PushService) -> None:
+    person, phone = person_with_device(push)
+    push.answer(device_of(phone), *[Answer(503)] * 3)
+    assert send_due(MONDAY_1125).retrying == 1
+    # The worker was away; when it is back the reminder's time is long past.
+    summary = send_due(MONDAY_1125 + timedelta(hours=2, minutes=1))
+    assert (summary.claimed, summary.failed) == (0, 1)
+    claim = claim_of(person.id)
+    assert claim.outcome == "failed" and claim.confirmed_at is not None
+    assert len(push.received) == 0
 
 
 def test_timeouts_are_retried(app: Flask, push: PushService) -> None:
@@ -191,9 +222,19 @@ def test_a_retry_after_too_long_is_not_waited_for(app: Flask, push: PushService)
     person, phone = person_with_device(push)
     push.answer(device_of(phone), Answer(429, headers=(("Retry-After", "86400"),)))
     started = clock.monotonic()
-    assert send_due(MONDAY_1125).failed == 1
+    assert send_due(MONDAY_1125).failed == 1  # a day away: past the reminder's use
     assert clock.monotonic() - started < 5
     assert attempts(person.id) == [(429, "rate_limited")]
+
+
+def test_a_long_retry_after_is_kept_for_the_next_try(app: Flask, push: PushService) -> None:
+    person, phone = person_with_device(push)
+    push.answer(device_of(phone), Answer(429, headers=(("Retry-After", "600"),)))
+    assert send_due(MONDAY_1125).retrying == 1
+    assert claim_of(person.id).lease_until - MONDAY_1125 >= timedelta(seconds=600)
+    assert send_due(MONDAY_1125 + timedelta(minutes=9)).claimed == 0
+    assert send_due(MONDAY_1125 + timedelta(minutes=10, seconds=1)).delivered == 1
+    assert attempts(person.id) == [(429, "rate_limited"), (201, "delivered")]
 
 
 def test_a_claim_left_unconfirmed_is_taken_over_after_the_timeout(
@@ -209,6 +250,7 @@ def test_a_claim_left_unconfirmed_is_taken_over_after_the_timeout(
             due_at=MONDAY_1125,
             claimed_at=MONDAY_1125,
             claimed_by="dead-worker",
+            lease_until=MONDAY_1125 + timedelta(minutes=5),
         )
     )
     db.session.commit()
