@@ -74,6 +74,8 @@ OPERATIONS: dict[str, set[str]] = {
     "/api/me/export.csv": {"get"},
     "/api/me/credentials": {"put"},
     "/api/me/sign-in-links": {"post"},
+    "/api/me/devices": {"get", "delete"},
+    "/api/me/devices/{device_id}": {"delete"},
     "/api/teams/{team_id}/invites": {"get", "post"},
     "/api/invites/{ref}": {"get", "delete"},
     "/api/invites/{ref}/accept": {"post"},
@@ -241,6 +243,7 @@ class FuzzWorld:
             "/api/me/swaps/{exercise}": {"exercise": self.swap[0]},
             "/api/me/sets/{set_id}": {"set_id": self.set_id},
             "/api/me/cardio/{cardio_id}": {"cardio_id": self.cardio_id},
+            "/api/me/devices/{device_id}": {"device_id": OTHER_DEVICE_ID},
         }
         params = values.get(path, {})
         assert set(params) == set(re.findall(r"{([^}]+)}", path)), f"real values for {path}?"
@@ -289,6 +292,30 @@ class FuzzWorld:
 P256DH = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
 AUTH = "tBHItJI5svbpez7KI4CCXg"
 FUZZ_ENDPOINT = "https://127.0.0.1:1/push/fuzz"  # never delivered to: nothing listens
+
+
+# The id of another device of the caller's, made for each example: see hand_device_to_caller.
+OTHER_DEVICE_ID = 10**6
+
+
+def hand_device_to_caller(cookie: str) -> None:
+    """(Re)make device session OTHER_DEVICE_ID as another device of the caller's."""
+    person_id = db.session.scalar(
+        sa.select(DeviceSession.person_id).where(DeviceSession.token_hash == hash_token(cookie))
+    )
+    db.session.execute(sa.delete(DeviceSession).where(DeviceSession.id == OTHER_DEVICE_ID))
+    _, token_hash = new_token()
+    now = utcnow()
+    db.session.add(
+        DeviceSession(
+            id=OTHER_DEVICE_ID,
+            person_id=person_id,
+            token_hash=token_hash,
+            csrf_token="another device",
+            expires_at=now + timedelta(days=1),
+        )
+    )
+    db.session.commit()
 
 
 def hand_subscription_to_caller(cookie: str) -> None:
@@ -511,6 +538,8 @@ def test_fuzz(app: Flask, method: str, path: str, caller: str) -> None:
         if caller == "admin":
             cookie, csrf = new_admin_session(app, world.workplace_id)
             kwargs = {"headers": {CSRF_HEADER: csrf}, "cookies": {COOKIE: cookie}}
+            if "{device_id}" in path:
+                hand_device_to_caller(cookie)
             if "{set_id}" in path or "{cardio_id}" in path:
                 hand_logs_to_caller(world, cookie)
             if path == "/api/push/subscriptions":
@@ -557,6 +586,7 @@ EDGE_PATH_VALUES: dict[str, list[Any]] = {
         "X" * 5000,
         "%",
     ],
+    "device_id": [0, 2**31, 2**63, 10**30],
     "cardio_id": [str(uuid.UUID(int=0)), "6f1c2d3e-9a4b-4c5d-8e6f-7a8b9c0d1e2f", "0", "²", "%"],
 }
 WITH_PATH_PARAMETERS = [(m, p) for m, p in ALL_OPERATIONS if "{" in p]

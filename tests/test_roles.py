@@ -41,6 +41,7 @@ from coach.teams.models import Team, Workplace
 from tests.factories import (
     PASSWORD,
     ApiClient,
+    make_device_session,
     make_invite,
     make_person,
     make_team,
@@ -80,6 +81,7 @@ class World:
     sets: dict[str, str]  # caller name -> the id of a set they logged
     cardio: dict[str, str]  # caller name -> the id of a cardio session they logged
     endpoints: dict[str, str]  # caller name -> their phone's push endpoint
+    devices: dict[str, int]  # caller name -> the id of another device they are signed in on
 
 
 def allowed_swaps() -> list[tuple[str, str]]:
@@ -187,9 +189,20 @@ def build_world() -> World:
         sets={name: str(set_id) for name, set_id in sets.items()},
         cardio={name: str(cardio_id) for name, cardio_id in cardio.items()},
         endpoints=endpoints,
+        devices={name: make_device_session_id(someone) for name, someone in people.items()},
     )
     db.session.rollback()  # end this session's transaction before any request
     return world
+
+
+def make_device_session_id(someone: Person) -> int:
+    """Sign ``someone`` in on another device; its session's id."""
+    token, _ = make_device_session(someone)
+    found = db.session.scalar(
+        sa.select(DeviceSession.id).where(DeviceSession.token_hash == hash_token(token))
+    )
+    assert found is not None
+    return found
 
 
 def client_for(app: Flask, world: World, caller: str) -> ApiClient:
@@ -280,13 +293,16 @@ def _login(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -
     assert r.json["person"]["id"] == w.people["admin"]
     assert r.json["csrf_token"]
     assert any(f"{COOKIE}=" in c for c in r.headers.getlist("Set-Cookie"))
-    # the admin now has a session of the login's own (plus the caller's, if it is the admin)
-    expected = 2 if caller == "admin" else 1
+    # the admin now has a session of the login's own, besides their other device (and
+    # the caller's, if it is the admin)
+    expected = 3 if caller == "admin" else 2
     assert count(DeviceSession, DeviceSession.person_id == w.people["admin"]) == expected
 
 
 def _logout(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
-    assert count(DeviceSession, DeviceSession.person_id == w.people[caller]) == 0
+    # this device only: the other one stays signed in
+    assert count(DeviceSession, DeviceSession.person_id == w.people[caller]) == 1
+    assert db.session.get(DeviceSession, w.devices[caller]) is not None
     assert send(app, api, "GET", "/api/me").status_code == 401
 
 
@@ -312,6 +328,26 @@ def _put_credentials(w: World, caller: str, r: TestResponse, app: Flask, api: Ap
     assert r.json["email"] == me.email == f"{caller}.new@example.org"
     assert r.json["has_password"] is True
     assert me.password_hash and check_password_hash(me.password_hash, NEW_PASSWORD)
+
+
+def _list_devices(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert {d["id"] for d in r.json if not d["current"]} == {w.devices[caller]}
+    assert [d["current"] for d in r.json].count(True) == 1
+
+
+def _end_other_devices(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json == {"ended": 1}
+    assert count(DeviceSession, DeviceSession.person_id == w.people[caller]) == 1
+    assert db.session.get(DeviceSession, w.devices[caller]) is None
+    assert send(app, api, "GET", "/api/me").status_code == 200
+    # everyone else's devices are still signed in
+    assert all(db.session.get(DeviceSession, w.devices[n]) for n in w.devices if n != caller)
+
+
+def _end_device(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert db.session.get(DeviceSession, w.devices[caller]) is None
+    assert send(app, api, "GET", "/api/me").status_code == 200
+    assert all(db.session.get(DeviceSession, w.devices[n]) for n in w.devices if n != caller)
 
 
 def _create_sign_in_link(
@@ -744,6 +780,19 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "current_password": PASSWORD,  # the admins have one; the others none yet
         },
     ),
+    Endpoint("GET", "/api/me/devices", _fixed("/api/me/devices"), signed_in(200), _list_devices),
+    Endpoint(
+        "DELETE", "/api/me/devices", _fixed("/api/me/devices"), signed_in(200), _end_other_devices
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/me/devices/<int:device_id>",
+        # anonymous: any device; everyone else: another device of their own
+        lambda w: f"/api/me/devices/{w.devices['member']}",
+        signed_in(204),
+        _end_device,
+        own_path=lambda w, caller: f"/api/me/devices/{w.devices.get(caller, 1)}",
+    ),
     Endpoint(
         "POST",
         "/api/me/sign-in-links",
@@ -1110,6 +1159,8 @@ def test_csrf_matrix_covers_every_state_changing_signed_in_endpoint() -> None:
         "PATCH /api/me",
         "DELETE /api/me",
         "PUT /api/me/credentials",
+        "DELETE /api/me/devices",
+        "DELETE /api/me/devices/<int:device_id>",
         "POST /api/me/sign-in-links",
         "POST /api/teams/<int:team_id>/invites",
         "DELETE /api/invites/<ref>",

@@ -17,6 +17,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+import ua_parser
 from flask import Flask, Response, current_app, g, request
 from flask_smorest import Blueprint
 from werkzeug.exceptions import Forbidden, Unauthorized
@@ -31,6 +32,9 @@ COOKIE = "coach_session"
 CSRF_HEADER = "X-CSRF-Token"
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 _RENEW_AFTER = timedelta(days=1)
+# "Last seen" in the list of devices is this precise; a write per request would cost
+# every request.
+_SEEN_EVERY = timedelta(minutes=5)
 # Server-rendered pages that need to know who is asking (the API always does).
 SIGNED_IN_PAGES = ("/report",)
 
@@ -81,6 +85,7 @@ _CALLER_OF_TOKEN = (
         DeviceSession.id,
         DeviceSession.csrf_token,
         DeviceSession.renewed_at,
+        DeviceSession.last_seen_at,
         Person.id,
         Person.role,
         Person.language,
@@ -148,7 +153,10 @@ def sign_in(person: Person) -> DeviceSession:
         csrf_token=secrets.token_urlsafe(32),
         created_at=now,
         renewed_at=now,
+        last_seen_at=now,
         expires_at=now + _lifetime(),
+        kind=device_kind(request.user_agent.string),
+        signed_in_from=request.remote_addr,
     )
     db.session.add(session)
     g.caller, g.device_session, g.set_cookie_token = person, session, token
@@ -199,7 +207,7 @@ def _load_caller() -> None:
     if row is None:
         g.clear_cookie = True
         return
-    session_id, g.csrf_token, renewed_at, *facts = row
+    session_id, g.csrf_token, renewed_at, last_seen_at, *facts = row
     g.session_id = session_id
     person_id, role, language, created_at, zone, band_set_id, program, workdays, started = facts
     g.signed_in = Caller(
@@ -213,15 +221,50 @@ def _load_caller() -> None:
         workdays=tuple(workdays or ()),
         program_started_on=started,
     )
-    if now - renewed_at > _RENEW_AFTER:
-        # Renew at most daily: a write per request would cost every request.
+    renew = now - renewed_at > _RENEW_AFTER
+    if renew or now - last_seen_at > _SEEN_EVERY:
+        # Renew at most daily, note the use every few minutes: a write per request
+        # would cost every request.
+        changes: dict[str, Any] = {"last_seen_at": now}
+        if renew:
+            changes.update(renewed_at=now, expires_at=now + _lifetime())
         db.session.execute(
-            sa.update(DeviceSession)
-            .where(DeviceSession.id == session_id)
-            .values(renewed_at=now, expires_at=now + _lifetime())
+            sa.update(DeviceSession).where(DeviceSession.id == session_id).values(**changes)
         )
         db.session.commit()
-        g.set_cookie_token = token
+        if renew:
+            g.set_cookie_token = token
+
+
+def device_kind(user_agent: str) -> str | None:
+    """What the device is, in a few words ("Mobile Safari on iPhone"), or None."""
+    if not user_agent:
+        return None
+    parsed = ua_parser.parse(user_agent[:1000])
+    browser = parsed.user_agent.family if parsed.user_agent else None
+    if parsed.device and parsed.device.family not in ("Other", "Generic Smartphone"):
+        place = parsed.device.family
+    else:
+        place = parsed.os.family if parsed.os else None
+    words = " on ".join(part for part in (browser, place) if part and part != "Other")
+    return words[:100] or None
+
+
+def current_session_id() -> int | None:
+    """The id of the device session this request came with (None when signed out)."""
+    return g.get("session_id")
+
+
+def end_sessions(person_id: int, *, keep: int | None = None) -> int:
+    """Sign the person out on every device (but ``keep``): each one's next request
+    gets 401. The caller commits. Returns how many were ended."""
+    ended = db.session.execute(
+        sa.delete(DeviceSession).where(
+            DeviceSession.person_id == person_id,
+            *([DeviceSession.id != keep] if keep is not None else []),
+        )
+    )
+    return int(ended.rowcount)
 
 
 def _write_cookie(response: Response) -> Response:

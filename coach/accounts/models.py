@@ -132,6 +132,12 @@ class DeviceSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     renewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # For the person's own list of devices: updated every few minutes of use.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # "Mobile Safari on iPhone": read from the User-Agent at sign-in.
+    kind: Mapped[str | None] = mapped_column(sa.String(100))
+    # The client address at sign-in (behind trusted proxies, the one they report).
+    signed_in_from: Mapped[str | None] = mapped_column(sa.String(45))
 
     person: Mapped[Person] = relationship()
 

@@ -12,6 +12,8 @@ from coach.accounts.models import Invite, Person
 from coach.accounts.schemas import (
     AcceptInviteSchema,
     CredentialsSchema,
+    DeviceSchema,
+    DevicesEndedSchema,
     InviteCreatedSchema,
     InviteCreateSchema,
     InvitePreviewSchema,
@@ -99,6 +101,29 @@ def put_credentials(data: dict[str, str]) -> Person:
     return service.set_credentials(
         caller(), data["email"], data["password"], data.get("current_password")
     )
+
+
+@blp.route("/me/devices")
+class DevicesView(MethodView):
+    @signed_in()
+    @blp.response(200, DeviceSchema(many=True))
+    def get(self) -> list[dict[str, Any]]:
+        """The devices I am signed in on, the most recently used first."""
+        return service.devices_of(caller())
+
+    @signed_in()
+    @blp.response(200, DevicesEndedSchema)
+    def delete(self) -> dict[str, int]:
+        """Sign out every other device: each one's next request gets 401."""
+        return {"ended": service.end_other_devices(caller())}
+
+
+@blp.route("/me/devices/<int:device_id>", methods=["DELETE"])
+@signed_in(unsafe=True)
+@blp.response(204)
+def end_device(device_id: int) -> None:
+    """Sign that device out at once (this one too, if it is this one)."""
+    service.end_device(caller(), device_id)
 
 
 @blp.route("/me/sign-in-links", methods=["POST"])

@@ -56,6 +56,29 @@ class CredentialsSchema(Schema):
     )
 
 
+class DeviceSchema(Schema):
+    id = fields.Integer(required=True)
+    current = fields.Boolean(required=True, metadata={"description": "The device asking"})
+    kind = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Browser and device, e.g. 'Mobile Safari on iPhone'"},
+    )
+    signed_in_at = fields.DateTime(required=True)
+    signed_in_from = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The network address it signed in from"},
+    )
+    last_seen_at = fields.DateTime(
+        required=True, metadata={"description": "Its last use, to within a few minutes"}
+    )
+
+
+class DevicesEndedSchema(Schema):
+    ended = fields.Integer(required=True, metadata={"description": "How many were signed out"})
+
+
 class SignInLinkSchema(Schema):
     url = fields.String(required=True)
     expires_at = fields.DateTime(required=True)

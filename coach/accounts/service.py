@@ -13,8 +13,15 @@ from flask import current_app, request
 from werkzeug.exceptions import Conflict, Forbidden, NotFound, Unauthorized
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from coach.accounts.auth import hash_token, new_token, sign_in
-from coach.accounts.models import Invite, Person, SignInLink
+from coach.accounts.auth import (
+    current_session_id,
+    end_sessions,
+    hash_token,
+    new_token,
+    sign_in,
+    sign_out,
+)
+from coach.accounts.models import DeviceSession, Invite, Person, SignInLink
 from coach.database import utcnow, valid_id
 from coach.domain.roles import Role, may_invite
 from coach.extensions import db
@@ -54,8 +61,13 @@ def set_credentials(person: Person, email: str, password: str, current: str | No
     )
     if taken is not None:
         raise Conflict("That email is already in use.")
+    changing = person.password_hash is not None
     person.email = email
     person.password_hash = generate_password_hash(password)
+    if changing:
+        # Whoever knew the old password may be signed in elsewhere: only this device
+        # stays. (Setting a first password keeps the phones signed in by links.)
+        end_sessions(person.id, keep=current_session_id())
     db.session.commit()
     return person
 
@@ -247,3 +259,52 @@ def use_sign_in_link(token: str) -> Person:
     sign_in(person)
     db.session.commit()
     return person
+
+
+# -- signed-in devices ---------------------------------------------------------------
+
+
+def devices_of(person: Person) -> list[dict[str, Any]]:
+    """The person's signed-in devices, the most recently used first; this one marked."""
+    current = current_session_id()
+    rows = db.session.scalars(
+        sa.select(DeviceSession)
+        .where(DeviceSession.person_id == person.id, DeviceSession.expires_at > utcnow())
+        .order_by(DeviceSession.last_seen_at.desc(), DeviceSession.id.desc())
+    )
+    return [
+        {
+            "id": row.id,
+            "current": row.id == current,
+            "kind": row.kind,
+            "signed_in_at": row.created_at,
+            "signed_in_from": row.signed_in_from,
+            "last_seen_at": row.last_seen_at,
+        }
+        for row in rows
+    ]
+
+
+def end_device(person: Person, device_id: int) -> None:
+    """Sign one of the person's devices out at once (404 if it is not theirs)."""
+    if device_id == current_session_id():
+        sign_out()
+    elif not valid_id(device_id) or not _end_one(person, device_id):
+        raise NotFound("No such device of yours is signed in.")
+    db.session.commit()
+
+
+def _end_one(person: Person, device_id: int) -> bool:
+    ended = db.session.execute(
+        sa.delete(DeviceSession).where(
+            DeviceSession.id == device_id, DeviceSession.person_id == person.id
+        )
+    )
+    return bool(ended.rowcount)
+
+
+def end_other_devices(person: Person) -> int:
+    """Sign out every device of the person but this one; how many were."""
+    ended = end_sessions(person.id, keep=current_session_id())
+    db.session.commit()
+    return ended

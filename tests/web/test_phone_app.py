@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from coach.accounts.models import Person
+from coach.accounts.models import DeviceSession, Person
 from coach.coaching.models import CheckIn, WorkoutSet
 from coach.web import assets
 from tests.factories import make_invite, make_team
@@ -278,6 +278,18 @@ def test_a_sign_in_link_from_settings_signs_in_a_new_phone(
     new.get_by_role("link", name="Indstillinger", exact=True).click()
     new.get_by_text("Ditte").wait_for()
     assert len(rows(Person)) == 1
+
+    # The old phone lists both, itself marked, and signs the new one out.
+    old.reload()
+    devices = old.locator("#s-devices").locator("xpath=..").locator("li.device")
+    devices.nth(1).wait_for()
+    assert devices.count() == 2
+    assert devices.filter(has_text="denne enhed").count() == 1
+    old.locator("li.device").filter(has_not_text="denne enhed").get_by_role("button").click()
+    old.get_by_text("1 enhed logget ud.").wait_for()
+    assert devices.count() == 1
+    assert len(rows(DeviceSession)) == 1
+    assert new.request.get(f"{live_url}/api/me").status == 401
 
 
 def test_reminder_time_and_days_are_set_in_settings(

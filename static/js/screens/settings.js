@@ -1,5 +1,5 @@
 // Settings: language, sharing, a sign-in link for a new phone, email and password,
-// install, export and erase.
+// signed-in devices, install, export and erase.
 import { api } from '../api.js';
 import { remember, signedOut } from '../app.js';
 import { h, replace } from '../dom.js';
@@ -137,6 +137,66 @@ function install(ctx) {
   return card;
 }
 
+const SEEN = { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
+
+// Every device signed in as me: a lost phone is ended from here, or all but this one.
+function devices() {
+  const list = h('ul', { class: 'devices', 'aria-live': 'polite' });
+  const note = h('p', { role: 'status', class: 'hint' });
+  const others = h('button', {
+    type: 'button',
+    class: 'button secondary',
+    id: 'end-other-devices',
+    hidden: true,
+    onclick: async () => {
+      try {
+        const { ended } = await api('DELETE', '/api/me/devices');
+        saved(note, t('devices_ended', { n: ended }));
+        await load();
+      } catch (error) {
+        saved(note, error.message);
+      }
+    },
+  }, t('devices_end_others'));
+
+  const row = (device) => h('li', { class: 'device' },
+    h('p', {},
+      h('strong', {}, device.kind || t('device_unknown')),
+      device.current ? h('span', { class: 'chip' }, t('device_this')) : null),
+    h('p', { class: 'hint' }, t('device_seen', {
+      seen: date(device.last_seen_at, SEEN),
+      since: date(device.signed_in_at, { day: 'numeric', month: 'short', year: 'numeric' }),
+      from: device.signed_in_from || '?',
+    })),
+    device.current ? null : h('button', {
+      type: 'button',
+      class: 'button secondary',
+      'aria-label': t('device_end_named', { kind: device.kind || t('device_unknown') }),
+      onclick: async () => {
+        try {
+          await api('DELETE', `/api/me/devices/${device.id}`);
+          saved(note, t('devices_ended', { n: 1 }));
+        } catch (error) {
+          // Already signed out elsewhere: the list below shows what is left.
+          if (error.status !== 404) saved(note, error.message);
+        }
+        await load();
+      },
+    }, t('device_end')));
+
+  async function load() {
+    try {
+      const found = await api('GET', '/api/me/devices');
+      replace(list, ...found.map(row));
+      others.hidden = !found.some((device) => !device.current);
+    } catch (error) {
+      replace(list, h('li', { role: 'alert' }, error.message));
+    }
+  }
+  load();
+  return section('s-devices', t('devices'), h('p', {}, t('devices_intro')), list, others, note);
+}
+
 // Sign this phone out (a shared or a lost phone). Someone without email and password
 // is told first that only a sign-in link from another phone brings them back.
 function signOut(ctx) {
@@ -206,6 +266,7 @@ export async function show(main, ctx) {
     install(ctx),
     newPhone(),
     credentials(ctx),
+    devices(),
     signOut(ctx),
     myData(ctx));
 }
