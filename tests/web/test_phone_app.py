@@ -287,6 +287,7 @@ def test_a_sign_in_link_from_settings_signs_in_a_new_phone(
     assert devices.filter(has_text="denne enhed").count() == 1
     old.locator("li.device").filter(has_not_text="denne enhed").get_by_role("button").click()
     old.get_by_text("1 enhed logget ud.").wait_for()
+    devices.nth(1).wait_for(state="detached")  # the list is read again
     assert devices.count() == 1
     assert len(rows(DeviceSession)) == 1
     assert new.request.get(f"{live_url}/api/me").status == 401
