@@ -43,12 +43,14 @@ PAIN_HIGH = Advice(
     "pain_high",
     Text(
         da=(
-            "Smerte over 5 er mere, end træningen skal give. Vi går et trin ned, "
-            "og hvis smerten bliver ved eller bliver værre, så tal med din læge."
+            "Smerte over 5 er mere, end træningen skal give. Næste træning er et trin "
+            "lettere i hver øvelse, og belastningen bliver der, indtil smerten er 5 "
+            "eller mindre. Bliver smerten ved eller værre, så tal med din læge."
         ),
         en=(
-            "Pain above 5 is more than training should cause. We step down one level, "
-            "and if the pain stays or gets worse, talk to your doctor."
+            "Pain above 5 is more than training should cause. Your next session is one "
+            "level lighter in every exercise, and stays there until the pain is 5 or "
+            "less. If the pain stays or gets worse, talk to your doctor."
         ),
     ),
 )

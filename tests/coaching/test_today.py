@@ -15,6 +15,7 @@ from flask import Flask
 
 from coach.accounts.models import Person
 from coach.coaching.journal import RED_FLAGS
+from coach.domain import advice
 from coach.domain.roles import Role
 from coach.extensions import db
 from tests.factories import ApiClient, make_person, make_team, signed_in_client
@@ -213,6 +214,24 @@ def test_a_red_flag_pauses_progression_and_says_why(app: Flask, clock: Clock) ->
     assert "doctor" in prescription["change"]["reason"].lower()
 
 
+def test_pain_7_in_a_check_in_steps_today_down_and_the_advice_says_so(
+    app: Flask, clock: Clock
+) -> None:
+    _, client = _member(app)
+    clock.set(0)
+    _log(client, clock, "lateral-raise", reps=15, band_level="green")
+    clock.set(1)
+    answer = client.post("/api/me/checkins", json={"pain": {"shoulder": 7}})
+    assert [a["code"] for a in answer.json["advice"]] == ["pain_high"]
+    # The person's language, whichever: the advice and the reason agree on one level.
+    assert answer.json["advice"][0]["text"] in (advice.PAIN_HIGH.text.en, advice.PAIN_HIGH.text.da)
+    prescription = _exercise(_today(client), "lateral-raise")["prescription"]
+    assert prescription["band"]["key"] == "red"
+    change = prescription["change"]
+    assert (change["code"], change["direction"]) == ("step_down_pain", -1)
+    assert " 7 " in change["reason"] and prescription["band"]["name"] in change["reason"]
+
+
 @pytest.mark.parametrize("flag", RED_FLAGS)
 def test_each_red_flag_question_pauses_todays_progression(
     app: Flask, clock: Clock, flag: str
@@ -230,8 +249,8 @@ def test_each_red_flag_question_pauses_todays_progression(
 
 
 def test_check_in_pain_and_soreness_reach_todays_prescription(app: Flask, clock: Clock) -> None:
-    """Pain above 5 in a check-in keeps the band that 21 and 22 reps would have raised,
-    and early soreness adds the reassurance to the reason."""
+    """Pain above 5 in a check-in steps down instead of the step up that 21 and 22 reps
+    would have earned; the soreness reassurance stays out of a reason about pain."""
     _, client = _member(app)
     for day, reps in ((0, 21), (1, 22)):
         clock.set(day)
@@ -240,9 +259,9 @@ def test_check_in_pain_and_soreness_reach_todays_prescription(app: Flask, clock:
     checked = client.post("/api/me/checkins", json={"pain": {"shoulder": 7}, "soreness": True})
     assert checked.status_code == 201, checked.json
     prescription = _exercise(_today(client), "lateral-raise")["prescription"]
-    assert prescription["band"]["key"] == "red"
-    assert prescription["change"]["direction"] <= 0
-    assert "Sore, tired muscles in the first weeks are normal" in prescription["change"]["reason"]
+    assert prescription["band"]["key"] == "yellow"
+    assert prescription["change"]["direction"] == -1
+    assert "Sore, tired muscles" not in prescription["change"]["reason"]
 
 
 def test_an_admin_without_a_team_has_no_routine(app: Flask, clock: Clock) -> None:

@@ -472,6 +472,22 @@ def test_pain_above_5_in_the_latest_check_in_blocks_a_step_up() -> None:
     assert raise_([band_set(0, 21), band_set(1, 22)], 2, checkins=checkins).band_position == GREEN
 
 
+def test_pain_above_5_in_a_check_in_since_the_last_session_steps_down_once() -> None:
+    history = [band_set(0, 15, GREEN)]
+    checkins = [CheckIn(day(2), {"shoulder": 7, "neck": 3})]
+    p = raise_(history, 2, checkins=checkins)
+    assert (p.band_position, p.change.code, p.change.direction) == (RED, "step_down_pain", -1)
+    # The reason says what the prescription does: the pain, the rule, the band.
+    says(p.change.reason, 7, 5, da=["skulderen", "et trin ned", "rød"], en=["shoulder", "red"])
+    # Trained at the lighter band since: the same answer keeps it, and steps down no more.
+    history.append(band_set(2, 14, RED))
+    p = raise_(history, 3, checkins=checkins)
+    assert (p.band_position, p.change.code) == (RED, "hold_pain")
+    # Pain of 5 keeps the load; it never steps down.
+    five = [CheckIn(day(2), {"shoulder": 5})]
+    assert raise_([band_set(0, 15, GREEN)], 2, checkins=five).band_position == GREEN
+
+
 def test_more_pain_after_training_than_before_steps_down() -> None:
     history = [band_set(0, 15, GREEN), band_set(1, 16, GREEN)]
     checkins = [CheckIn(day(1), {"shoulder": 2}), CheckIn(day(2), {"shoulder": 4})]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -138,11 +138,33 @@ def slide(page: Any, label: str, value: int) -> None:
     )
 
 
+def trained_before(exercise: str, days_ago: int, reps: int, band: str) -> date:
+    """The only person joined a month ago and did ``exercise`` ``days_ago`` days ago."""
+    (person,) = rows(Person)
+    person.created_at = utcnow() - timedelta(days=30)
+    when = utcnow() - timedelta(days=days_ago)
+    db.session.add(
+        WorkoutSet(
+            id=uuid.uuid4(),
+            person_id=person.id,
+            exercise=exercise,
+            performed_at=when,
+            local_date=when.date(),
+            reps=reps,
+            band_level=band,
+        )
+    )
+    db.session.commit()
+    return when.date()
+
+
 def test_check_in_shows_saved_answers_keeps_what_is_not_sent_and_a_red_flag_stops_the_day(
     app: Flask, live_url: str, handset: Callable[..., Any], axe_source: str, shots: Path
 ) -> None:
     page = handset(PHONE, "da-DK")
     join(page, invite_link(live_url))
+    # Trained two days ago on the green band: pain above 5 since then steps it down.
+    trained_before("lateral-raise", days_ago=2, reps=15, band="green")
     page.get_by_role("link", name="Tjek ind", exact=True).click()
     neck = page.locator(".slider", has=page.get_by_label("Nakke", exact=True))
     assert neck.locator("output").inner_text() == "ikke besvaret"
@@ -167,6 +189,15 @@ def test_check_in_shows_saved_answers_keeps_what_is_not_sent_and_a_red_flag_stop
     assert page.locator(".slider.unanswered").count() == 3
     page.screenshot(path=shots / "checkin.png", full_page=True)
     assert axe_violations(page, axe_source) == []
+    # Today: one level down, and the reason says so in the same numbers.
+    page.get_by_role("link", name="I dag", exact=True).click()
+    card = page.locator("#card-lateral-raise")
+    card.locator(".change-down").wait_for()
+    reason = card.locator(".change-down").inner_text()
+    assert "7 ud af 10 i nakken" in reason and "et trin ned" in reason, reason
+    assert "rød" in reason and card.locator(".dose .chip").inner_text() == "rød elastik"
+    page.get_by_role("link", name="Tjek ind", exact=True).click()
+    page.locator("#checkin-saved").wait_for()
 
     # A red flag: today says stop, calmly, and never "well done".
     page.get_by_label("Ny kraftnedsættelse i armene").check()
@@ -208,22 +239,8 @@ def test_history_corrects_and_deletes_recent_sets_also_offline(
 ) -> None:
     page = handset(SMALL_PHONE, "en-GB")
     join_in_english(page, invite_link(live_url))
-    (person,) = rows(Person)
-    # Joined a month ago, with a set from nine days ago: shown, no longer changeable.
-    person.created_at = utcnow() - timedelta(days=30)
-    old = utcnow() - timedelta(days=9)
-    db.session.add(
-        WorkoutSet(
-            id=uuid.uuid4(),
-            person_id=person.id,
-            exercise="shrug",
-            performed_at=old,
-            local_date=old.date(),
-            reps=15,
-            band_level="red",
-        )
-    )
-    db.session.commit()
+    # A set from nine days ago: shown, no longer changeable.
+    old_day = trained_before("shrug", days_ago=9, reps=15, band="red")
     for _ in range(2):
         page.locator(".card .rep-chip.is-target").first.click()
     wait_until(lambda: len(rows(WorkoutSet)) == 3)
@@ -241,7 +258,7 @@ def test_history_corrects_and_deletes_recent_sets_also_offline(
     first, second = (
         s.id
         for s in sorted(
-            (s for s in rows(WorkoutSet) if s.local_date != old.date()),
+            (s for s in rows(WorkoutSet) if s.local_date != old_day),
             key=lambda s: s.performed_at,
         )
     )

@@ -15,12 +15,13 @@ units", and the Danish trials it cites) in the docstring, so each can be checked
 3. :mod:`.long_break` — over four weeks off: one level down.
 4. :mod:`.pain_in_set` — pain above 5 during a set: one step down.
 5. :mod:`.pain_rise` — more pain after training than before: one step down.
-6. :mod:`.short_break` — two to four weeks off: same level, two reps short.
-7. :mod:`.estimated_max` — after a weight the person chose: from the Epley estimate.
-8. :mod:`.too_few_reps` — under the range twice in a row: one step down.
-9. :mod:`.two_for_two` — enough twice in a row: one step up.
-10. :mod:`.pain_hold` — pain of 4-5, or above 5 in a check-in: keep the load.
-11. :mod:`.no_change` — otherwise the same load.
+6. :mod:`.pain_checkin` — pain above 5 in a check-in since the last session: one step down.
+7. :mod:`.short_break` — two to four weeks off: same level, two reps short.
+8. :mod:`.estimated_max` — after a weight the person chose: from the Epley estimate.
+9. :mod:`.too_few_reps` — under the range twice in a row: one step down.
+10. :mod:`.two_for_two` — enough twice in a row: one step up.
+11. :mod:`.pain_hold` — pain of 4-5, or above 5 in a check-in: keep the load.
+12. :mod:`.no_change` — otherwise the same load.
 
 On top: :mod:`.override` (the person's own choice, once), :mod:`.soreness` (a word
 that early soreness is normal) and :mod:`.preview` (what it takes to change next time).

@@ -2,7 +2,8 @@
 
 :data:`RULES` is the order. A red flag pauses everything; a first session has nothing to
 progress from; a long break, pain during a set and pain that rose after training step
-down before anything could step up; a short break keeps the level; a session at a
+down before anything could step up, and so does pain above 5 in a check-in since the
+last session; a short break keeps the level; a session at a
 weight the person chose is judged by its estimate; too few reps twice step down, enough
 twice step up unless pain says keep; otherwise nothing changes. The person's override
 goes on top (not while a red flag stands), then the soreness note and the preview.
@@ -19,6 +20,7 @@ from coach.domain.progression import (
     first_session,
     long_break,
     no_change,
+    pain_checkin,
     pain_hold,
     pain_in_set,
     pain_rise,
@@ -47,6 +49,7 @@ RULES: tuple[Rule, ...] = (
     long_break.decide,
     pain_in_set.decide,
     pain_rise.decide,
+    pain_checkin.decide,
     short_break.decide,
     estimated_max.decide,
     too_few_reps.decide,

@@ -15,7 +15,7 @@ class ChangeCode(StrEnum):
     FIRST_SESSION = "first_session"
     STEP_UP = "step_up"
     STEP_DOWN_LOW_REPS = "step_down_low_reps"
-    STEP_DOWN_PAIN = "step_down_pain"  # pain above 5 in a set, or higher after training
+    STEP_DOWN_PAIN = "step_down_pain"  # pain above 5 (set or check-in), or higher after
     HOLD_PAIN = "hold_pain"  # pain 4-5 (or above 5 in a check-in): keep the load
     BREAK_SHORT = "break_short"
     BREAK_LONG = "break_long"
