@@ -94,7 +94,7 @@ class PainMeansSchema(Schema):
     neck = fields.Float(allow_none=True)
     shoulder = fields.Float(allow_none=True)
     arm = fields.Float(allow_none=True)
-    lower_back = fields.Float(allow_none=True, data_key="lower-back")
+    lower_back = fields.Float(allow_none=True, data_key="lower-back", attribute="lower-back")
 
 
 class PainWeekSchema(Schema):

@@ -47,11 +47,13 @@ RED_FLAGS = (
     "fever_or_weight_loss",
     "worsening_for_weeks",
 )
+# Body regions by their one public name (the catalogue's, also in check-ins, progress,
+# team figures and the report) and the check-in column each is stored in.
 PAIN_COLUMNS = {
     "neck": "pain_neck",
     "shoulder": "pain_shoulder",
     "arm": "pain_arm",
-    "lower_back": "pain_lower_back",
+    "lower-back": "pain_lower_back",
 }
 
 

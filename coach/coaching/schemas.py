@@ -87,7 +87,9 @@ class RegionPainSchema(Schema):
     neck = fields.Integer(strict=True, validate=PAIN, allow_none=True)
     shoulder = fields.Integer(strict=True, validate=PAIN, allow_none=True)
     arm = fields.Integer(strict=True, validate=PAIN, allow_none=True)
-    lower_back = fields.Integer(strict=True, validate=PAIN, allow_none=True, data_key="lower-back")
+    lower_back = fields.Integer(
+        strict=True, validate=PAIN, allow_none=True, data_key="lower-back", attribute="lower-back"
+    )
 
 
 class RedFlagsSchema(Schema):

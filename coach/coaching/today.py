@@ -120,7 +120,7 @@ _PERSON_DAY = plain_select(
     sa.column("soreness", sa.Boolean()),
     sa.column("red_flag", sa.Boolean()),
 ).bindparams(sa.bindparam("since", type_=sa.Date()), sa.bindparam("today", type_=sa.Date()))
-_REGIONS = {column: region.replace("_", "-") for region, column in PAIN_COLUMNS.items()}
+_REGIONS = {column: region for region, column in PAIN_COLUMNS.items()}
 _CARDIO_COLUMNS = ("id", *CARDIO_FIELDS, "local_date", "created_at")
 _CARDIO_TODAY = plain_select(
     f"SELECT {', '.join(_CARDIO_COLUMNS)} FROM cardio_sessions"
