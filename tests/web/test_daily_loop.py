@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 
 from coach.accounts.models import Person
+from coach.catalogue.models import ExerciseSwap
 from coach.coaching.models import CheckIn, WorkoutSet
 from coach.database import utcnow
 from coach.extensions import db
@@ -128,6 +129,25 @@ def test_undo_offline_never_sends_and_a_queued_delete_replays_once(
     page.locator(f"#card-{slug} .rep-chip.is-target").wait_for()
     assert page.locator(f"#card-{slug} .logged").count() == 0
     assert axe_violations(page, axe_source) == []
+
+    # Swap: the catalogue's alternatives, explained; the choice is kept, and undone.
+    card = page.locator(f"#card-{slug}")
+    card.get_by_text("Swap for another exercise").click()
+    card.get_by_text("trains the same muscles another way").wait_for()
+    choice = card.locator(".swap-list li").first
+    name = choice.locator("h3").inner_text()
+    assert choice.locator("p").inner_text()  # its description
+    assert axe_violations(page, axe_source) == []
+    choice.get_by_role("button", name=f"Do {name} instead").click()
+    page.locator("article.card h2", has_text=name).wait_for()
+    (swap,) = rows(ExerciseSwap)
+    assert swap.exercise == slug
+    page.reload()
+    swapped = page.locator("article.card", has=page.locator("h2", has_text=name))
+    swapped.get_by_text("It stays until you switch back").wait_for()
+    swapped.get_by_role("button", name="Back to the program's exercise").click()
+    page.locator(f"#card-{slug}").wait_for()
+    assert rows(ExerciseSwap) == []
 
 
 def slide(page: Any, label: str, value: int) -> None:

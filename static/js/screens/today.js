@@ -217,6 +217,48 @@ function drawingUrl(exercise, p) {
   return url.pathname + url.search;
 }
 
+// Swapping: the exercise's alternatives from the catalogue, each with its description;
+// the choice stays (the server keeps it wherever the program has the exercise) until
+// the person goes back.
+async function chooseSwap(exercise, replacement, ctx, slot) {
+  try {
+    if (replacement) await api('PUT', `/api/me/swaps/${exercise}`, { replacement });
+    else await api('DELETE', `/api/me/swaps/${exercise}`);
+  } catch (error) {
+    const text = error instanceof Offline ? t('swap_offline') : error.message;
+    replace(slot, h('p', { class: 'error', role: 'alert' }, text));
+    return;
+  }
+  await ctx.go('/today', { replaceState: true });
+}
+
+function swapPanel(item, ctx) {
+  const slot = h('div', { class: 'swap-choices' });
+  if (item.swapped_from) {
+    return h('div', { class: 'swap' },
+      h('p', { class: 'hint' }, t('swapped_note')),
+      h('button', { type: 'button', class: 'button small secondary', onclick: () => chooseSwap(item.swapped_from, null, ctx, slot) },
+        t('swap_back')), slot);
+  }
+  const alternatives = item.exercise.alternatives ?? [];
+  if (!alternatives.length) return null;
+  const details = h('details', {
+    class: 'swap',
+    ontoggle: async () => {
+      if (!details.open || slot.childElementCount) return;
+      replace(slot, h('p', { class: 'hint' }, '…'));
+      const found = await Promise.all(alternatives.map((a) => api('GET', `/api/exercises/${a.slug}?lang=${language()}`)
+        .catch(() => ({ slug: a.slug, name: a.name }))));
+      replace(slot, h('p', { class: 'hint' }, t('swap_intro')), h('ul', { class: 'swap-list' }, found.map((alt) => h('li', {},
+        h('h3', {}, alt.name),
+        alt.description ? h('p', {}, alt.description) : null,
+        h('button', { type: 'button', class: 'button small', onclick: () => chooseSwap(item.exercise.slug, alt.slug, ctx, slot) },
+          t('swap_to', { name: alt.name }))))));
+    },
+  }, h('summary', {}, t('swap')), slot);
+  return details;
+}
+
 function card(item, ctx) {
   const e = item.exercise;
   const p = item.prescription;
@@ -233,6 +275,7 @@ function card(item, ctx) {
     change ? h('p', { class: `change change-${p.change.direction > 0 ? 'up' : p.change.direction < 0 ? 'down' : 'same'}` }, change) : null,
     p.preview ? h('p', { class: 'preview' }, p.preview) : null,
     cues(e),
+    swapPanel(item, ctx),
     loggedList(item),
     undoBar(item, ctx),
     finished ? h('p', { class: 'done-mark' }, t('exercise_done')) : null,
