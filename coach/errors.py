@@ -22,6 +22,7 @@ from werkzeug.exceptions import (
 
 from coach.extensions import db
 from coach.request_body import refusal_of_text
+from coach.web.error_pages import error_page
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +44,9 @@ def error_body(error: HTTPException) -> dict[str, Any]:
 
 
 def render(error: HTTPException) -> Any:
-    """The API's JSON answer for an HTTP error; pages keep Werkzeug's HTML."""
+    """The API's JSON answer for an HTTP error; other addresses get the app's page."""
     if not request.path.startswith("/api"):
-        return error
+        return error_page(error)
     code = error.code or 500
     if code >= 500:
         db.session.rollback()

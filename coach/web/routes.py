@@ -12,7 +12,7 @@ from werkzeug.exceptions import NotFound
 
 from coach.web import assets
 
-web = Blueprint("web", __name__)
+web = Blueprint("web", __name__, template_folder="templates")
 
 YEAR = 365 * 24 * 3600
 # No inline scripts or styles anywhere: drawings are <img> elements (their own <style>
