@@ -58,9 +58,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.spec.components.security_scheme(
         "csrf", {"type": "apiKey", "in": "header", "name": auth.CSRF_HEADER}
     )
+    auth.init_app(app)
     errors.init_app(app)
     security.init_app(app)
-    auth.init_app(app)
     throttle.init_app(app)
     reminder_keys.init_app(app)
 

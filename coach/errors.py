@@ -17,9 +17,11 @@ from werkzeug.exceptions import (
     Conflict,
     HTTPException,
     InternalServerError,
+    Unauthorized,
     UnsupportedMediaType,
 )
 
+from coach.accounts.auth import current_caller, requires_sign_in
 from coach.extensions import db
 from coach.request_body import refusal_of_text
 from coach.web.error_pages import error_page
@@ -97,11 +99,19 @@ def _guard_request() -> None:
         return
     if not request.is_json:
         raise UnsupportedMediaType("Send the body as JSON (Content-Type: application/json).")
-    request.get_json()  # parsed and cached; a 400 says what is wrong with it
+    try:
+        request.get_json()  # parsed and cached; a 400 says what is wrong with it
+    except BadRequest:
+        # Who asks comes first: a view behind sign-in answers 401 to a stranger,
+        # whatever the stranger sent.
+        if current_caller() is None and requires_sign_in():
+            raise Unauthorized("Sign in first.") from None
+        raise
 
 
 def init_app(app: Flask) -> None:
-    """Register after ``api.init_app``: replaces flask-smorest's HTTP error handler."""
+    """Register after ``api.init_app`` (replaces flask-smorest's HTTP error handler)
+    and after ``auth.init_app`` (the body guard asks who is signed in)."""
     app.register_error_handler(HTTPException, render)
     app.before_request(_guard_request)
     app.register_error_handler(IntegrityError, _integrity_error)

@@ -27,7 +27,14 @@ from werkzeug.security import check_password_hash
 from werkzeug.test import TestResponse
 
 from coach.accounts.auth import COOKIE, CSRF_HEADER, hash_token, new_token
-from coach.accounts.models import DeviceSession, Invite, Person, SignInLink
+from coach.accounts.models import (
+    DeviceSession,
+    Invite,
+    Passkey,
+    PasskeyChallenge,
+    Person,
+    SignInLink,
+)
 from coach.catalogue.models import ExerciseSwap
 from coach.catalogue.service import current_catalogue
 from coach.coaching.journal import local_date
@@ -48,6 +55,7 @@ from tests.factories import (
     make_workplace,
     signed_in_client,
 )
+from tests.passkey_authenticator import SoftAuthenticator, b64url
 
 # A browser's subscription keys: a P-256 point (65 bytes) and a 16-byte auth secret.
 P256DH = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
@@ -82,6 +90,10 @@ class World:
     cardio: dict[str, str]  # caller name -> the id of a cardio session they logged
     endpoints: dict[str, str]  # caller name -> their phone's push endpoint
     devices: dict[str, int]  # caller name -> the id of another device they are signed in on
+    passkeys: dict[str, int]  # caller name -> the id of their passkey
+    register_challenges: dict[str, str]  # caller name -> a challenge to add a passkey with
+    sign_in_challenge: str
+    authenticator: SoftAuthenticator  # the member's passkey
 
 
 def allowed_swaps() -> list[tuple[str, str]]:
@@ -190,9 +202,51 @@ def build_world() -> World:
         cardio={name: str(cardio_id) for name, cardio_id in cardio.items()},
         endpoints=endpoints,
         devices={name: make_device_session_id(someone) for name, someone in people.items()},
+        **passkey_world(people),
     )
     db.session.rollback()  # end this session's transaction before any request
     return world
+
+
+def passkey_world(people: dict[str, Person]) -> dict[str, Any]:
+    """A passkey for everyone (the member's a working one), a challenge each to add
+    another, and one to sign in with."""
+    expires_at = utcnow() + timedelta(minutes=5)
+    authenticator = SoftAuthenticator()
+    passkeys, challenges = {}, {}
+    for name, someone in people.items():
+        soft = authenticator if name == "member" else SoftAuthenticator()
+        passkey = Passkey(
+            person_id=someone.id,
+            credential_id=b64url(soft.credential_id),
+            public_key=soft.cose_public_key,
+            name=f"{name}'s phone",
+        )
+        challenges[name] = secrets.token_urlsafe(32)
+        db.session.add_all(
+            [
+                passkey,
+                PasskeyChallenge(
+                    challenge=challenges[name],
+                    purpose="register",
+                    person_id=someone.id,
+                    expires_at=expires_at,
+                ),
+            ]
+        )
+        db.session.flush()
+        passkeys[name] = passkey.id
+    sign_in_challenge = secrets.token_urlsafe(32)
+    db.session.add(
+        PasskeyChallenge(challenge=sign_in_challenge, purpose="sign-in", expires_at=expires_at)
+    )
+    db.session.commit()
+    return {
+        "passkeys": passkeys,
+        "register_challenges": challenges,
+        "sign_in_challenge": sign_in_challenge,
+        "authenticator": authenticator,
+    }
 
 
 def make_device_session_id(someone: Person) -> int:
@@ -348,6 +402,46 @@ def _end_device(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClie
     assert db.session.get(DeviceSession, w.devices[caller]) is None
     assert send(app, api, "GET", "/api/me").status_code == 200
     assert all(db.session.get(DeviceSession, w.devices[n]) for n in w.devices if n != caller)
+
+
+def _passkey_sign_in_options(
+    w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient
+) -> None:
+    assert r.json["publicKey"]["rpId"] == "coach.test"
+    assert count(PasskeyChallenge, PasskeyChallenge.purpose == "sign-in") == 2
+
+
+def _passkey_sign_in(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["person"]["id"] == w.people["member"]
+    passkey = db.session.get(Passkey, w.passkeys["member"])
+    assert passkey is not None and passkey.sign_count == 1 and passkey.last_used_at
+    assert count(PasskeyChallenge, PasskeyChallenge.purpose == "sign-in") == 0
+
+
+def _passkey_options(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["publicKey"]["rp"]["id"] == "coach.test"
+    assert count(PasskeyChallenge, PasskeyChallenge.person_id == w.people[caller]) == 2
+
+
+def _list_passkeys(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert [p["id"] for p in r.json] == [w.passkeys[caller]]
+
+
+def _add_passkey(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    added = db.session.get(Passkey, r.json["id"])
+    assert added is not None and added.person_id == w.people[caller]
+    assert count(Passkey, Passkey.person_id == w.people[caller]) == 2
+
+
+def _rename_passkey(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    names = {p.id: p.name for p in db.session.scalars(sa.select(Passkey))}
+    assert names.pop(w.passkeys[caller]) == "Renamed"
+    assert "Renamed" not in names.values()
+
+
+def _remove_passkey(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert db.session.get(Passkey, w.passkeys[caller]) is None
+    assert count(Passkey) == len(w.passkeys) - 1
 
 
 def _create_sign_in_link(
@@ -780,6 +874,59 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "current_password": PASSWORD,  # the admins have one; the others none yet
         },
     ),
+    Endpoint(
+        "POST",
+        "/api/auth/passkeys/options",
+        _fixed("/api/auth/passkeys/options"),
+        everyone(200),
+        _passkey_sign_in_options,
+    ),
+    Endpoint(
+        "POST",
+        "/api/auth/passkeys/sign-in",
+        _fixed("/api/auth/passkeys/sign-in"),
+        everyone(200),
+        _passkey_sign_in,
+        body=lambda w, _c: {"credential": w.authenticator.assertion(w.sign_in_challenge)},
+    ),
+    Endpoint(
+        "POST",
+        "/api/me/passkeys/options",
+        _fixed("/api/me/passkeys/options"),
+        signed_in(200),
+        _passkey_options,
+    ),
+    Endpoint("GET", "/api/me/passkeys", _fixed("/api/me/passkeys"), signed_in(200), _list_passkeys),
+    Endpoint(
+        "POST",
+        "/api/me/passkeys",
+        _fixed("/api/me/passkeys"),
+        signed_in(201),
+        _add_passkey,
+        body=lambda w, caller: {
+            "name": "Another phone",
+            "credential": SoftAuthenticator().registration(
+                w.register_challenges.get(caller, w.register_challenges["member"])
+            ),
+        },
+    ),
+    Endpoint(
+        "PATCH",
+        "/api/me/passkeys/<int:passkey_id>",
+        lambda w: f"/api/me/passkeys/{w.passkeys['member']}",
+        signed_in(200),
+        _rename_passkey,
+        body=lambda _w, _c: {"name": "Renamed"},
+        own_path=lambda w, caller: f"/api/me/passkeys/{w.passkeys.get(caller, 1)}",
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/me/passkeys/<int:passkey_id>",
+        lambda w: f"/api/me/passkeys/{w.passkeys['member']}",
+        signed_in(204),
+        _remove_passkey,
+        own_path=lambda w, caller: f"/api/me/passkeys/{w.passkeys.get(caller, 1)}",
+    ),
     Endpoint("GET", "/api/me/devices", _fixed("/api/me/devices"), signed_in(200), _list_devices),
     Endpoint(
         "DELETE", "/api/me/devices", _fixed("/api/me/devices"), signed_in(200), _end_other_devices
@@ -1161,6 +1308,10 @@ def test_csrf_matrix_covers_every_state_changing_signed_in_endpoint() -> None:
         "PUT /api/me/credentials",
         "DELETE /api/me/devices",
         "DELETE /api/me/devices/<int:device_id>",
+        "POST /api/me/passkeys/options",
+        "POST /api/me/passkeys",
+        "PATCH /api/me/passkeys/<int:passkey_id>",
+        "DELETE /api/me/passkeys/<int:passkey_id>",
         "POST /api/me/sign-in-links",
         "POST /api/teams/<int:team_id>/invites",
         "DELETE /api/invites/<ref>",

@@ -309,6 +309,7 @@ def signed_in(*roles: Role, unsafe: bool | None = None) -> Callable[[F], F]:
                     raise Forbidden(f"Missing or wrong {CSRF_HEADER} header.")
             return func(*args, **kwargs)
 
+        wrapper.requires_sign_in = True  # type: ignore[attr-defined]
         security: dict[str, list[str]] = {"session": []}
         if checks_csrf:
             security["csrf"] = []
@@ -317,6 +318,15 @@ def signed_in(*roles: Role, unsafe: bool | None = None) -> Callable[[F], F]:
         return documented(wrapper)  # type: ignore[no-any-return]
 
     return decorator
+
+
+def requires_sign_in() -> bool:
+    """Whether the view this request is routed to is behind :func:`signed_in`."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:  # a MethodView: the method's own function
+        view = getattr(view_class, request.method.lower(), None)
+    return bool(getattr(view, "requires_sign_in", False))
 
 
 def init_app(app: Flask) -> None:

@@ -169,3 +169,40 @@ class RateLimitHit(db.Model):
     key: Mapped[str] = mapped_column(sa.String(300))
     at: Mapped[float] = mapped_column(sa.Double)
     expires_at: Mapped[float] = mapped_column(sa.Double)
+
+
+class Passkey(db.Model):
+    """A WebAuthn credential (a passkey) a person signs in with; several per person."""
+
+    __tablename__ = "passkeys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    # base64url of the authenticator's credential id (at most 1,023 bytes).
+    credential_id: Mapped[str] = mapped_column(sa.String(1366), unique=True)
+    public_key: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    # The authenticator's signature counter: a clone shows itself by going backwards.
+    sign_count: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    name: Mapped[str] = mapped_column(sa.String(60))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PasskeyChallenge(db.Model):
+    """A challenge handed out for one WebAuthn ceremony: used once, within minutes."""
+
+    __tablename__ = "passkey_challenges"
+    __table_args__ = (
+        sa.CheckConstraint("purpose IN ('register', 'sign-in')", name="purpose_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge: Mapped[str] = mapped_column(sa.String(128), unique=True)  # base64url
+    purpose: Mapped[str] = mapped_column(sa.String(8))
+    # Registering: whose passkey it will be. Signing in: nobody yet.
+    person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

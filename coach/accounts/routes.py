@@ -6,11 +6,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound, Unauthorized
 
-from coach.accounts import service
+from coach.accounts import passkeys, service
 from coach.accounts.auth import caller, csrf_token, sign_in, sign_out, signed_in
-from coach.accounts.models import Invite, Person
+from coach.accounts.models import Invite, Passkey, Person
 from coach.accounts.schemas import (
     AcceptInviteSchema,
+    AddPasskeySchema,
     CredentialsSchema,
     DeviceSchema,
     DevicesEndedSchema,
@@ -19,6 +20,10 @@ from coach.accounts.schemas import (
     InvitePreviewSchema,
     InviteSchema,
     LoginSchema,
+    PasskeyNameSchema,
+    PasskeyOptionsSchema,
+    PasskeySchema,
+    PasskeySignInSchema,
     PersonSchema,
     SignedInSchema,
     SignInLinkSchema,
@@ -74,6 +79,71 @@ def use_sign_in_link(token: str) -> dict[str, Any]:
         sign_in_failed()
         raise
     return signed_in_body(person)
+
+
+@blp.route("/auth/passkeys/options", methods=["POST"])
+@blp.response(200, PasskeyOptionsSchema)
+def passkey_sign_in_options() -> dict[str, Any]:
+    """Start signing in with a passkey: options for navigator.credentials.get(), naming
+    no credential, so the browser offers the passkeys it holds for this site."""
+    check_sign_in()
+    return {"publicKey": passkeys.sign_in_options()}
+
+
+@blp.route("/auth/passkeys/sign-in", methods=["POST"])
+@blp.arguments(PasskeySignInSchema())
+@blp.response(200, SignedInSchema)
+def passkey_sign_in(data: dict[str, Any]) -> dict[str, Any]:
+    """Sign this device in with the browser's answer to those options. An expired,
+    replayed or unknown answer is 401; repeated failures answer 429."""
+    check_sign_in()
+    try:
+        person = passkeys.sign_in_with_passkey(data["credential"])
+    except Unauthorized:
+        sign_in_failed()
+        raise
+    return signed_in_body(person)
+
+
+@blp.route("/me/passkeys/options", methods=["POST"])
+@signed_in(unsafe=True)
+@blp.response(200, PasskeyOptionsSchema)
+def passkey_registration_options() -> dict[str, Any]:
+    """Start adding a passkey: options for navigator.credentials.create()."""
+    return {"publicKey": passkeys.registration_options(caller())}
+
+
+@blp.route("/me/passkeys")
+class PasskeysView(MethodView):
+    @signed_in()
+    @blp.response(200, PasskeySchema(many=True))
+    def get(self) -> list[Passkey]:
+        """My passkeys, oldest first."""
+        return passkeys.passkeys_of(caller())
+
+    @signed_in()
+    @blp.arguments(AddPasskeySchema())
+    @blp.response(201, PasskeySchema)
+    def post(self, data: dict[str, Any]) -> Passkey:
+        """Add the passkey the browser made from the options, under a name of my choice.
+        An answer to expired or used options is 401; one that does not check out, 422."""
+        return passkeys.add_passkey(caller(), data["name"], data["credential"])
+
+
+@blp.route("/me/passkeys/<int:passkey_id>")
+class PasskeyView(MethodView):
+    @signed_in()
+    @blp.arguments(PasskeyNameSchema())
+    @blp.response(200, PasskeySchema)
+    def patch(self, data: dict[str, Any], passkey_id: int) -> Passkey:
+        """Rename one of my passkeys."""
+        return passkeys.rename_passkey(caller(), passkey_id, data["name"])
+
+    @signed_in()
+    @blp.response(204)
+    def delete(self, passkey_id: int) -> None:
+        """Remove one of my passkeys: it signs nobody in any more."""
+        passkeys.remove_passkey(caller(), passkey_id)
 
 
 @blp.route("/me")

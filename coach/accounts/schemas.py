@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from coach.domain.roles import Role
@@ -121,3 +123,84 @@ class AcceptInviteSchema(Schema):
     display_name = name_field(DISPLAY_NAME, required=True)
     language = language_field(metadata={"description": "Defaults to the workplace's language"})
     share_participation = StrictBoolean(load_default=False)
+
+
+class PasskeySchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    last_used_at = fields.DateTime(required=True, allow_none=True)
+
+
+class PasskeyNameSchema(Schema):
+    name = name_field(DISPLAY_NAME, required=True, metadata={"example": "My phone"})
+
+
+BASE64URL = validate.Regexp(r"^[A-Za-z0-9_-]*$", error="Not base64url.")
+
+
+def _base64url(description: str, **kwargs: Any) -> fields.String:
+    length = validate.Length(max=16384)
+    return fields.String(
+        validate=[length, BASE64URL],
+        metadata={"description": f"{description} (base64url)", "pattern": "^[A-Za-z0-9_-]*$"},
+        **kwargs,
+    )
+
+
+class CredentialResponseSchema(Schema):
+    clientDataJSON = _base64url("The client data", required=True)
+    attestationObject = _base64url("Registering: the attestation")
+    transports = fields.List(
+        fields.String(validate=validate.Length(max=20)), validate=validate.Length(max=10)
+    )
+    authenticatorData = _base64url("Signing in: the authenticator data")
+    signature = _base64url("Signing in: the signature")
+    userHandle = _base64url("Signing in: the user handle", allow_none=True)
+
+
+class CredPropsSchema(Schema):
+    rk = fields.Boolean()
+
+
+class ExtensionResultsSchema(Schema):
+    credProps = fields.Nested(CredPropsSchema)
+
+
+class CredentialSchema(Schema):
+    """A PublicKeyCredential as JSON, as PublicKeyCredential.toJSON() gives it."""
+
+    id = _base64url("The credential's id", required=True)
+    rawId = _base64url("The same id", required=True)
+    type = fields.String(required=True, validate=validate.OneOf(["public-key"]))
+    response = fields.Nested(CredentialResponseSchema, required=True)
+    clientExtensionResults = fields.Nested(ExtensionResultsSchema, load_default=dict)
+    authenticatorAttachment = fields.String(
+        validate=validate.OneOf(["platform", "cross-platform"]), allow_none=True
+    )
+
+
+class AddPasskeySchema(PasskeyNameSchema):
+    credential = fields.Nested(
+        CredentialSchema,
+        required=True,
+        metadata={"description": "From navigator.credentials.create()"},
+    )
+
+
+class PasskeySignInSchema(Schema):
+    credential = fields.Nested(
+        CredentialSchema,
+        required=True,
+        metadata={"description": "From navigator.credentials.get()"},
+    )
+
+
+class PasskeyOptionsSchema(Schema):
+    publicKey = fields.Dict(
+        required=True,
+        metadata={
+            "description": "Options for navigator.credentials.create() or .get(), as "
+            "PublicKeyCredential.parse*OptionsFromJSON() takes them; valid 5 minutes, once"
+        },
+    )

@@ -4,6 +4,7 @@ import { api } from '../api.js';
 import { remember, signedOut } from '../app.js';
 import { h, replace } from '../dom.js';
 import { date, t, useLanguage } from '../i18n.js';
+import * as passkeys from '../passkeys.js';
 import { reminderSettings, thisPhonesSubscription } from './reminders.js';
 
 function section(id, title, ...children) {
@@ -137,6 +138,63 @@ function install(ctx) {
   return card;
 }
 
+// Passkeys: sign in on this and other devices without a password; each one named.
+function passkeyList() {
+  if (!passkeys.supported()) return null;
+  const list = h('ul', { class: 'devices', 'aria-live': 'polite' });
+  const note = h('p', { role: 'status', class: 'hint' });
+  const nameField = h('input', { id: 'passkey-name', name: 'name', required: true, maxlength: 60,
+    value: /iphone|ipad|android/i.test(navigator.userAgent) ? t('passkey_phone') : t('passkey_computer') });
+
+  const row = (passkey) => h('li', { class: 'device' },
+    h('p', {}, h('strong', {}, passkey.name)),
+    h('p', { class: 'hint' }, passkey.last_used_at
+      ? t('passkey_used', { when: date(passkey.last_used_at, SEEN) })
+      : t('passkey_added', { when: date(passkey.created_at, SEEN) })),
+    h('button', {
+      type: 'button',
+      class: 'button secondary',
+      'aria-label': t('passkey_remove_named', { name: passkey.name }),
+      onclick: async () => {
+        try {
+          await api('DELETE', `/api/me/passkeys/${passkey.id}`);
+          saved(note, t('passkey_removed'));
+        } catch (error) {
+          if (error.status !== 404) saved(note, error.message);
+        }
+        await load();
+      },
+    }, t('passkey_remove')));
+
+  async function load() {
+    try {
+      replace(list, ...(await api('GET', '/api/me/passkeys')).map(row));
+    } catch (error) {
+      replace(list, h('li', { role: 'alert' }, error.message));
+    }
+  }
+
+  const form = h('form', {
+    class: 'stack',
+    onsubmit: async (event) => {
+      event.preventDefault();
+      try {
+        const credential = await passkeys.create(await api('POST', '/api/me/passkeys/options'));
+        await api('POST', '/api/me/passkeys', { name: nameField.value, credential });
+        saved(note, t('passkey_saved'));
+        await load();
+      } catch (error) {
+        if (error.name === 'NotAllowedError' || error.name === 'AbortError') return;
+        saved(note, error.name === 'InvalidStateError' ? t('passkey_exists') : error.message);
+      }
+    },
+  },
+  h('div', { class: 'field' }, h('label', { for: 'passkey-name' }, t('passkey_name')), nameField),
+  h('button', { type: 'submit', class: 'button secondary' }, t('passkey_add')));
+  load();
+  return section('s-passkeys', t('passkeys'), h('p', {}, t('passkeys_intro')), list, form, note);
+}
+
 const SEEN = { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
 
 // Every device signed in as me: a lost phone is ended from here, or all but this one.
@@ -266,6 +324,7 @@ export async function show(main, ctx) {
     install(ctx),
     newPhone(),
     credentials(ctx),
+    passkeyList(),
     devices(),
     signOut(ctx),
     myData(ctx));
