@@ -107,6 +107,16 @@ def _take_challenge(credential: dict[str, Any], purpose: str) -> PasskeyChalleng
     return found
 
 
+def _expected(challenge: PasskeyChallenge) -> dict[str, Any]:
+    """What an answer must match: its challenge, this relying party, this origin."""
+    rp_id, origin = relying_party()
+    return {
+        "expected_challenge": webauthn.base64url_to_bytes(challenge.challenge),
+        "expected_rp_id": rp_id,
+        "expected_origin": origin,
+    }
+
+
 # -- adding a passkey -----------------------------------------------------------------
 
 
@@ -140,13 +150,9 @@ def add_passkey(person: Person, name: str, credential: dict[str, Any]) -> Passke
     challenge = _take_challenge(credential, "register")
     if challenge.person_id != person.id:
         raise Unauthorized("This passkey request was made for someone else.")
-    rp_id, origin = relying_party()
     try:
         verified = webauthn.verify_registration_response(
-            credential=credential,
-            expected_challenge=webauthn.base64url_to_bytes(challenge.challenge),
-            expected_rp_id=rp_id,
-            expected_origin=origin,
+            credential=credential, **_expected(challenge)
         )
     except _REFUSED as exc:
         raise UnprocessableEntity(f"The passkey could not be checked: {exc}") from None
@@ -212,13 +218,10 @@ def sign_in_with_passkey(credential: dict[str, Any]) -> Person:
     )
     if passkey is None:
         raise Unauthorized("This passkey is not known here. Sign in another way.")
-    rp_id, origin = relying_party()
     try:
         verified = webauthn.verify_authentication_response(
             credential=credential,
-            expected_challenge=webauthn.base64url_to_bytes(challenge.challenge),
-            expected_rp_id=rp_id,
-            expected_origin=origin,
+            **_expected(challenge),
             credential_public_key=passkey.public_key,
             credential_current_sign_count=passkey.sign_count,
         )

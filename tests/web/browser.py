@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask
+from werkzeug.serving import make_server
 
 from coach.extensions import db
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[int]:
+    """The app served by a real HTTP server on 127.0.0.1 in a thread: its port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_port
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
 
 
 def wait_until(check: Callable[[], bool], timeout: float = 10.0) -> None:

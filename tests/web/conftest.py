@@ -10,19 +10,18 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 from tests.conftest import IN_CI
 
 # The loopback push service (a real HTTP server) the reminder tests deliver to.
 from tests.reminders.conftest import push  # noqa: F401
+from tests.web.browser import serving
 
 CHROMIUM = os.environ.get("COACH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -91,14 +90,8 @@ def axe_source() -> str:
 @pytest.fixture(scope="session")
 def live_url(migrated_app: Flask) -> Iterator[str]:
     """The app served by a real HTTP server in a thread (the browser needs sockets)."""
-    server = make_server("127.0.0.1", 0, migrated_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serving(migrated_app) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture

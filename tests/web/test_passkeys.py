@@ -9,7 +9,6 @@ is then the trusted host the request came in on.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -17,7 +16,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from werkzeug.serving import make_server
 
 from coach.accounts.auth import COOKIE
 from coach.accounts.models import DeviceSession, Passkey, PasskeyChallenge, Person
@@ -25,7 +23,7 @@ from coach.database import utcnow
 from coach.domain.roles import Role
 from coach.extensions import db
 from tests.factories import make_device_session, make_person
-from tests.web.browser import rows
+from tests.web.browser import rows, serving
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
 
 pytestmark = pytest.mark.browser
@@ -33,15 +31,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def localhost_url(make_app: Callable[..., Flask], migrated_app: Flask) -> Iterator[str]:
-    app = make_app(PUBLIC_URL=None)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://localhost:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serving(make_app(PUBLIC_URL=None)) as port:
+        yield f"http://localhost:{port}"
 
 
 @pytest.fixture
