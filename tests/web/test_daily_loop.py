@@ -64,7 +64,11 @@ def test_every_likely_count_is_one_tap_and_undo_takes_it_back(
         ".match(/var\\(--band,(#[0-9a-f]+)\\)/)[1]"
     )
     assert drawn == swatch.lower() and drawn != "#2e9e5b", (drawn, swatch)
-    page.screenshot(path=shots / "today-chips.png", full_page=True)
+    card.screenshot(path=shots / "today-chips.png", style="#tabs { display: none; }")
+    # The tab bar fits: no label is broken inside a word or cut off.
+    for tab in page.locator("#tabs .tab").all():
+        assert tab.evaluate("el => el.scrollWidth <= el.clientWidth"), tab.inner_text()
+        assert "\n" not in tab.inner_text(), tab.inner_text()
     assert axe_violations(page, axe_source) == []
     # The counter behind "another number" starts at the target, too.
     card.get_by_text("Et andet tal").click()
@@ -91,7 +95,7 @@ def test_every_likely_count_is_one_tap_and_undo_takes_it_back(
 
 
 def test_undo_offline_never_sends_and_a_queued_delete_replays_once(
-    app: Flask, live_url: str, handset: Callable[..., Any], axe_source: str
+    app: Flask, live_url: str, handset: Callable[..., Any], axe_source: str, shots: Path
 ) -> None:
     page = handset(PHONE, "en-GB")
     join_in_english(page, invite_link(live_url))
@@ -137,6 +141,8 @@ def test_undo_offline_never_sends_and_a_queued_delete_replays_once(
     choice = card.locator(".swap-list li").first
     name = choice.locator("h3").inner_text()
     assert choice.locator("p").inner_text()  # its description
+    card.scroll_into_view_if_needed()
+    page.screenshot(path=shots / "today-swap.png")
     assert axe_violations(page, axe_source) == []
     choice.get_by_role("button", name=f"Do {name} instead").click()
     page.locator("article.card h2", has_text=name).wait_for()
@@ -207,7 +213,7 @@ def test_check_in_shows_saved_answers_keeps_what_is_not_sent_and_a_red_flag_stop
     page.locator("#checkin-saved", has_text="Dine svar fra i dag").wait_for()
     assert neck.locator("output").inner_text() == "7"
     assert page.locator(".slider.unanswered").count() == 3
-    page.screenshot(path=shots / "checkin.png", full_page=True)
+    page.screenshot(path=shots / "checkin.png")
     assert axe_violations(page, axe_source) == []
     # Today: one level down, and the reason says so in the same numbers.
     page.get_by_role("link", name="I dag", exact=True).click()
@@ -228,7 +234,7 @@ def test_check_in_shows_saved_answers_keeps_what_is_not_sent_and_a_red_flag_stop
     assert page.locator(".rep-chip").count() == 0
     assert page.locator("#day-done").is_hidden()
     assert page.get_by_text("godt gået").count() == 0
-    page.screenshot(path=shots / "today-red-flag.png", full_page=True)
+    page.screenshot(path=shots / "today-red-flag.png")
     assert axe_violations(page, axe_source) == []
 
     # Saving only a new pain keeps the red flag; only unticking it lifts the pause.
@@ -271,7 +277,7 @@ def test_history_corrects_and_deletes_recent_sets_also_offline(
     assert days.nth(1).get_by_role("button", name=re.compile("^Correct the set")).count() == 0
     assert days.nth(1).get_by_text("Sets older than 7 days").count() == 1
     assert no_horizontal_overflow(page)
-    page.screenshot(path=shots / "history.png", full_page=True)
+    page.screenshot(path=shots / "history.png")
     assert axe_violations(page, axe_source) == []
 
     # Correct one set: 9 reps, pain 2.

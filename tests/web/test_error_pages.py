@@ -4,6 +4,7 @@ styled, in the person's language, with a way back; /api keeps its JSON."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -53,7 +54,7 @@ def test_a_lead_opening_the_report_gets_a_styled_page_with_a_way_back(app: Flask
 
 @pytest.mark.browser
 def test_the_404_page_fits_a_small_phone_and_passes_axe(
-    app: Flask, live_url: str, handset: Callable[..., Any], axe_source: str
+    app: Flask, live_url: str, handset: Callable[..., Any], axe_source: str, shots: Path
 ) -> None:
     page = handset(SMALL_PHONE, "en-GB")
     response = page.goto(f"{live_url}/no-such-screen/at/all")
@@ -61,5 +62,6 @@ def test_the_404_page_fits_a_small_phone_and_passes_axe(
     page.get_by_role("heading", name="There is no such page").wait_for()
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     assert axe_violations(page, axe_source) == []
+    page.screenshot(path=shots / "not-found.png")
     page.get_by_role("link", name="To the start page").click()
     page.locator("h1", has_text="Welcome to Coach").wait_for()
