@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from coach.extensions import db, migrate
     from coach.instruction import routes as instruction_routes
     from coach.json import OrjsonProvider
+    from coach.live import routes as live_routes
     from coach.reminders import commands as reminder_commands
     from coach.reminders import keys as reminder_keys
     from coach.reminders import routes as reminder_routes
@@ -73,6 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         history_routes.blp,
         instruction_routes.blp,
         reminder_routes.blp,
+        live_routes.blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(catalogue_routes.pages)

@@ -82,6 +82,15 @@ DEFAULTS: dict[str, Any] = {
     # Email fallback: smtp://user:pass@host:587 (STARTTLS) or smtps://...:465; unset: off.
     "SMTP_URL": None,
     "MAIL_FROM": None,
+    # Live sessions. With REDIS_URL, changes reach streams on every host through
+    # pub/sub; without it, PostgreSQL's LISTEN/NOTIFY does; SQLite alone polls.
+    "LIVE_POLL_SECONDS": 0.5,
+    # An event stream sends a comment at least this often, so proxies keep it open
+    # and a phone that went away is noticed.
+    "LIVE_HEARTBEAT_SECONDS": 10,
+    # Event streams one web process serves at most; keep it below its threads, so
+    # streams never take the threads the API needs (docs/live-sessions.md).
+    "LIVE_MAX_STREAMS": 280,
     # The exercise catalogue: exercise, program and muscle files and their drawings.
     "CATALOGUE_PATH": str(Path(__file__).resolve().parent.parent / "exercises"),
 }

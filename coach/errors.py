@@ -2,7 +2,8 @@
 
 Every 4xx/5xx under ``/api`` is JSON shaped as
 ``{"code": 422, "status": "Unprocessable Entity", "message": "...", "errors": {...}}``;
-``errors`` carries field-level messages when there are any.
+``errors`` carries field-level messages when there are any. A conflict may add what
+the client needs to carry on (the open session's ``id``, the current ``session``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def error_body(error: HTTPException) -> dict[str, Any]:
     data = getattr(error, "data", None) or {}
     if "message" in data:
         body["message"] = data["message"]
+    body.update(data.get("extra") or {})
     errors = data.get("errors") or data.get("messages")
     if errors:
         body["errors"] = errors

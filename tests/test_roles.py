@@ -43,6 +43,7 @@ from coach.database import utcnow
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.instruction.models import InstructionPlan, InstructorWeek, KeyPerson
+from coach.live.models import LiveParticipant, LiveSession
 from coach.reminders.models import DeliveryAttempt, PushSubscription, ReminderSettings
 from coach.teams.models import Team, Workplace
 from tests.factories import (
@@ -94,6 +95,7 @@ class World:
     register_challenges: dict[str, str]  # caller name -> a challenge to add a passkey with
     sign_in_challenge: str
     authenticator: SoftAuthenticator  # the member's passkey
+    session_id: str  # team A's live session: in the lobby, led by the lead, who is in it
 
 
 def allowed_swaps() -> list[tuple[str, str]]:
@@ -184,6 +186,18 @@ def build_world() -> World:
                 ),
             ]
         )
+    # Opened two days ago and never ended: it blocks nothing today (a new start ends it).
+    session = LiveSession(
+        id=uuid.uuid4(),
+        team_id=team.id,
+        host_id=people["lead"].id,
+        status="lobby",
+        exercises=[{"slug": "lateral-raise", "work_seconds": None}],
+        local_date=monday - timedelta(days=2),
+    )
+    db.session.add(session)
+    db.session.flush()
+    db.session.add(LiveParticipant(session_id=session.id, person_id=people["lead"].id))
     db.session.commit()
     world = World(
         workplace_id=workplace.id,
@@ -203,6 +217,7 @@ def build_world() -> World:
         endpoints=endpoints,
         devices={name: make_device_session_id(someone) for name, someone in people.items()},
         **passkey_world(people),
+        session_id=str(session.id),
     )
     db.session.rollback()  # end this session's transaction before any request
     return world
@@ -793,6 +808,74 @@ def _test_reminder(w: World, caller: str, r: TestResponse, app: Flask, api: ApiC
     assert {row.person_id for row in rows} == {w.people[caller]}
 
 
+# -- live sessions --------------------------------------------------------------------
+
+
+def _live(w: World) -> LiveSession:
+    found = db.session.get(LiveSession, uuid.UUID(w.session_id), populate_existing=True)
+    assert found is not None
+    return found
+
+
+def _in_session(w: World, caller: str) -> bool:
+    row = db.session.get(LiveParticipant, (uuid.UUID(w.session_id), w.people[caller]))
+    return row is not None and row.left_at is None
+
+
+def _server_time(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["server_time"].endswith("Z")
+
+
+def _start_session(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["team_id"] == w.team_id and r.json["status"] == "lobby"
+    assert r.json["host"]["id"] == w.people[caller]
+    assert _live(w).status == "ended"  # the one forgotten two days ago
+
+
+def _held_sessions(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json == []  # the world's session never started
+
+
+def _get_session(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["id"] == w.session_id and r.json["participants"]["count"] == 1
+
+
+def _join_session(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert _in_session(w, caller)
+    assert r.json["participants"]["count"] == (1 if caller == "lead" else 2)
+
+
+def _leave_session(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert not _in_session(w, caller)
+    assert r.json["participants"]["count"] == (0 if caller == "lead" else 1)
+
+
+def _control_session(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["status"] == "running" and _live(w).status == "running"
+
+
+def _session_events(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.mimetype == "text/event-stream"
+    chunks = iter(r.response)
+    assert next(chunks).startswith(b"retry:")
+    event = next(chunks).decode()
+    assert event.startswith("event: state\nid: 1\n") and w.session_id in event
+    r.close()
+
+
+def team_members(status: int) -> dict[str, int]:
+    """Team A's member and lead; its workplace's admin is refused, others see 404."""
+    return {**team_managers(status), "member": status, "admin": 403}
+
+
+def team_viewers(status: int) -> dict[str, int]:
+    return {**team_members(status), "admin": status}
+
+
+def host_only(status: int) -> dict[str, int]:
+    return {**team_members(status), "member": 403}
+
+
 # -- the matrix -----------------------------------------------------------------------
 
 Body = Callable[[World, str], Any]
@@ -808,6 +891,8 @@ class Endpoint:
     body: Body | None = None
     # For a caller's own rows (a logged set): the path for this caller, not ``path``.
     own_path: Callable[[World, str], str] | None = None
+    # Who shows the CSRF check: the admin, let in almost everywhere, unless named here.
+    csrf_caller: str = "admin"
 
     def url(self, world: World, caller: str) -> str:
         return self.path(world) if self.own_path is None else self.own_path(world, caller)
@@ -1199,6 +1284,60 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         signed_in(200),
         _test_reminder,
     ),
+    Endpoint("GET", "/api/time", _fixed("/api/time"), everyone(200), _server_time),
+    Endpoint(
+        "POST",
+        "/api/teams/<int:team_id>/sessions",
+        lambda w: f"/api/teams/{w.team_id}/sessions",
+        team_managers(201),
+        _start_session,
+    ),
+    Endpoint(
+        "GET",
+        "/api/teams/<int:team_id>/sessions",
+        lambda w: f"/api/teams/{w.team_id}/sessions",
+        team_managers(200),
+        _held_sessions,
+    ),
+    Endpoint(
+        "GET",
+        "/api/sessions/<uuid:session_id>",
+        lambda w: f"/api/sessions/{w.session_id}",
+        team_viewers(200),
+        _get_session,
+    ),
+    Endpoint(
+        "GET",
+        "/api/sessions/<uuid:session_id>/events",
+        lambda w: f"/api/sessions/{w.session_id}/events",
+        team_viewers(200),
+        _session_events,
+    ),
+    Endpoint(
+        "POST",
+        "/api/sessions/<uuid:session_id>/join",
+        lambda w: f"/api/sessions/{w.session_id}/join",
+        team_members(200),
+        _join_session,
+        csrf_caller="member",
+    ),
+    Endpoint(
+        "POST",
+        "/api/sessions/<uuid:session_id>/leave",
+        lambda w: f"/api/sessions/{w.session_id}/leave",
+        team_members(200),
+        _leave_session,
+        csrf_caller="lead",
+    ),
+    Endpoint(
+        "POST",
+        "/api/sessions/<uuid:session_id>/control",
+        lambda w: f"/api/sessions/{w.session_id}/control",
+        host_only(200),
+        _control_session,
+        body=lambda _w, _c: {"action": "start", "version": 1},
+        csrf_caller="lead",
+    ),
 )
 
 
@@ -1270,17 +1409,18 @@ def _bad_csrf_headers(variant: str, other_session_csrf: str) -> dict[str, str]:
 @pytest.mark.parametrize("endpoint", [pytest.param(e, id=e.label) for e in CSRF_GUARDED])
 def test_cookie_session_needs_its_csrf_token(app: Flask, endpoint: Endpoint, variant: str) -> None:
     world = build_world()
-    assert endpoint.expect["admin"] < 300, "the admin is let in everywhere"
-    api = client_for(app, world, "admin")
-    other_phone = client_for(app, world, "admin")
+    who = endpoint.csrf_caller
+    assert endpoint.expect[who] < 300, f"the {who} is let in"
+    api = client_for(app, world, who)
+    other_phone = client_for(app, world, who)
     assert other_phone.csrf_token != api.csrf_token
     before = snapshot()
 
-    body = endpoint.body(world, "admin") if endpoint.body is not None else None
+    body = endpoint.body(world, who) if endpoint.body is not None else None
     db.session.rollback()
     with app.app_context():
         response = api.client.open(
-            endpoint.url(world, "admin"),
+            endpoint.url(world, who),
             method=endpoint.method,
             json=body,
             headers=_bad_csrf_headers(variant, other_phone.csrf_token or ""),
@@ -1294,8 +1434,8 @@ def test_cookie_session_needs_its_csrf_token(app: Flask, endpoint: Endpoint, var
     assert send(app, api, "GET", "/api/me").status_code == 200
 
     # and with the session's own token the very same request goes through
-    retried = _call(app, world, endpoint, api, "admin")
-    assert retried.status_code == endpoint.expect["admin"], retried.get_data(as_text=True)
+    retried = _call(app, world, endpoint, api, who)
+    assert retried.status_code == endpoint.expect[who], retried.get_data(as_text=True)
     assert snapshot() != before
 
 
@@ -1333,4 +1473,8 @@ def test_csrf_matrix_covers_every_state_changing_signed_in_endpoint() -> None:
         "PUT /api/me/reminders",
         "POST /api/me/reminders/snooze",
         "POST /api/me/reminders/test",
+        "POST /api/teams/<int:team_id>/sessions",
+        "POST /api/sessions/<uuid:session_id>/join",
+        "POST /api/sessions/<uuid:session_id>/leave",
+        "POST /api/sessions/<uuid:session_id>/control",
     }

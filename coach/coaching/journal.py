@@ -27,6 +27,7 @@ from coach.database import utcnow
 from coach.domain.catalogue import Exercise
 from coach.domain.progression import ProgressionRules
 from coach.extensions import db
+from coach.live.models import LiveParticipant
 from coach.teams.models import BandLevel
 
 SET_FIELDS = (
@@ -38,6 +39,7 @@ SET_FIELDS = (
     "load_kg",
     "reps_in_reserve",
     "pain",
+    "session_id",
 )
 CARDIO_FIELDS = ("performed_at", "activity", "minutes", "intensity")
 RED_FLAGS = (
@@ -84,6 +86,16 @@ def exercise_or_422(slug: str) -> Exercise:
         invalid(exercise=f"Unknown exercise {slug!r}.")
     assert exercise is not None
     return exercise
+
+
+def in_session(person_id: int, session_id: uuid.UUID) -> bool:
+    """Whether the person has joined the live session (a set may then carry its id)."""
+    found = db.session.scalar(
+        sa.select(LiveParticipant.person_id).where(
+            LiveParticipant.session_id == session_id, LiveParticipant.person_id == person_id
+        )
+    )
+    return found is not None
 
 
 _BAND_KEYS = sa.text("SELECT key FROM band_levels WHERE band_set_id = :band_set ORDER BY position")
@@ -219,6 +231,8 @@ def _idempotent_insert(
 
 def log_set(person: Member, values: dict[str, Any]) -> tuple[WorkoutSet, bool]:
     _check_set(person, values, band_known=True)  # the INSERT checks the band
+    if values.get("session_id") is not None and not in_session(person.id, values["session_id"]):
+        invalid(session_id="Not a live session you have joined.")
     band_set = person.band_set_id if values.get("band_level") is not None else None
     return _idempotent_insert(person, WorkoutSet, values, SET_FIELDS, band_set)
 

@@ -49,6 +49,10 @@ class WorkoutSet(db.Model):
     load_kg: Mapped[float | None] = mapped_column(sa.Float)
     reps_in_reserve: Mapped[int | None]
     pain: Mapped[int | None]
+    # The live session the set was done in, if any (it counts as the person's own).
+    session_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("live_sessions.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from coach.catalogue.schemas import ExerciseSchema, NamedSchema
 from coach.domain.catalogue import CARDIO_ACTIVITIES, CARDIO_INTENSITIES
+from coach.live.schemas import LiveSessionTodaySchema
 from coach.schemas import StrictBoolean, calendar_date
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Not an exercise slug.")
@@ -60,17 +61,22 @@ class SetSchema(Schema):
         allow_none=True,
         metadata={"description": "Pain during the set, 0-10"},
     )
+    session_id = fields.UUID(
+        allow_none=True,
+        metadata={"description": "The live session the set was done in (one you joined)"},
+    )
     local_date = fields.Date(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
 
 
 class SetCorrectionSchema(SetSchema):
-    """What a correction may change: everything but the id and the exercise."""
+    """What a correction may change: everything but the id, the exercise and the
+    session it was done in."""
 
     performed_at = fields.AwareDateTime()
 
     class Meta:
-        exclude = ("id", "exercise")
+        exclude = ("id", "exercise", "session_id")
 
 
 class LoggedCardioSchema(Schema):
@@ -201,3 +207,8 @@ class TodaySchema(Schema):
     cardio = fields.List(fields.Nested(TodayCardioSchema))
     paused = fields.Boolean()
     done = fields.Boolean(metadata={"description": "Every exercise's sets are logged"})
+    live_session = fields.Nested(
+        LiveSessionTodaySchema,
+        allow_none=True,
+        metadata={"description": "The team's open live session: join it from the banner"},
+    )

@@ -39,6 +39,7 @@ from coach.domain.calendar import WEEKDAYS, team_program_week
 from coach.domain.catalogue import CARDIO_ACTIVITY_NAMES, Exercise, Program, ProgramItem, Text
 from coach.domain.weights import DUMBBELLS_KG, KETTLEBELLS_KG
 from coach.extensions import db
+from coach.live.service import live_session_today
 
 # Enough for every rule: two sessions in a row, a break, an override.
 SESSIONS_LOOKED_AT = 4
@@ -230,6 +231,7 @@ def today_for(person: Member, language: str | None = None) -> dict[str, Any]:
         "cardio": [],
         "paused": False,
         "done": False,
+        "live_session": None,
     }
     if plan is None:
         return body
@@ -320,6 +322,7 @@ def today_for(person: Member, language: str | None = None) -> dict[str, Any]:
             }
             for cardio in cardio_items
         ],
+        live_session=live_session_today(person.id, today),
         paused=any(e["prescription"]["paused"] for e in exercises),
         done=bool(exercises) and all(e["done"] for e in exercises),
     )

@@ -36,6 +36,7 @@ OMIT: Any = object()  # leave the field out of the body
 SET_KEYS = {
     "id",
     "exercise",
+    "session_id",
     "performed_at",
     "reps",
     "hold_seconds",

@@ -1,0 +1,1 @@
+"""Live sessions: a key person leads the team and every phone follows."""
