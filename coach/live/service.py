@@ -25,7 +25,7 @@ from coach.domain import live
 from coach.domain.calendar import team_program_week
 from coach.domain.roles import Role
 from coach.extensions import db
-from coach.live import fanout
+from coach.live import fanout, invitation
 from coach.live.models import LiveParticipant, LiveSession
 from coach.teams.models import Team
 from coach.teams.participation import workplace_today
@@ -229,6 +229,7 @@ def start_session(host: Person, team: Team) -> LiveSession:
             _conflict_with_open(open_id)
         raise
     fanout.publish(session.id, session.version)
+    invitation.invite_team(session.id, team.id, host.id, host.display_name, today)
     return session
 
 

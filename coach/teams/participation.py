@@ -31,6 +31,7 @@ from coach.database import utcnow
 from coach.domain import privacy
 from coach.domain.adherence import WEEK, current_streak, week_start, weekly_target
 from coach.extensions import db
+from coach.live.models import LiveParticipant, LiveSession
 from coach.teams.models import Team, Workplace
 
 DEFAULT_WEEKS = 12
@@ -325,6 +326,38 @@ def _streaks(
     }
 
 
+def _with_live_sessions(weeks_by_team: dict[int, list[dict[str, Any]]]) -> None:
+    """Add to each team week the live sessions held (started) and the people per
+    session on average (None without a session): counts, naming nobody."""
+    mondays = [w["week_start"] for weeks in weeks_by_team.values() for w in weeks]
+    if not mondays:
+        return
+    people = (
+        sa.select(sa.func.count())
+        .where(LiveParticipant.session_id == LiveSession.id)
+        .scalar_subquery()
+    )
+    week = iso_week_start(LiveSession.local_date)
+    held: dict[tuple[int, date], tuple[int, int]] = {
+        (team_id, monday): (count, total or 0)
+        for team_id, monday, count, total in db.session.execute(
+            sa.select(LiveSession.team_id, week, sa.func.count(), sa.func.sum(people))
+            .where(
+                LiveSession.team_id.in_(list(weeks_by_team)),
+                LiveSession.started_at.is_not(None),
+                LiveSession.local_date >= min(mondays),
+                LiveSession.local_date <= max(mondays) + timedelta(days=6),
+            )
+            .group_by(LiveSession.team_id, week)
+        )
+    }
+    for team_id, weeks in weeks_by_team.items():
+        for row in weeks:
+            count, total = held.get((team_id, row["week_start"]), (0, 0))
+            row["live_sessions"] = count
+            row["people_per_session"] = round(total / count, 1) if count else None
+
+
 def team_participation(team: Team, weeks: int = DEFAULT_WEEKS) -> dict[str, Any]:
     """The team's last ``weeks`` weeks: totals for everyone, rows for those who share."""
     today = workplace_today(team.workplace)
@@ -334,11 +367,13 @@ def team_participation(team: Team, weeks: int = DEFAULT_WEEKS) -> dict[str, Any]
     target = team_target(team)
     streaks = _streaks(members, sessions, today, target)
     sharing = [m for m in members if m.shares]
+    team_weeks = _team_weeks(mondays, members, sessions, folded, target)
+    _with_live_sessions({team.id: team_weeks})
     return {
         "team": {"id": team.id, "name": team.name, "program": team.program},
         "today": today,
         "weekly_target": target,
-        "weeks": _team_weeks(mondays, members, sessions, folded, target),
+        "weeks": team_weeks,
         "longest_streaks": sorted((s for s in streaks.values() if s), reverse=True)[:TOP_STREAKS],
         "members_sharing": [
             {
@@ -395,6 +430,7 @@ def workplace_participation(
                 ],
             }
         )
+    _with_live_sessions({row["id"]: row["weeks"] for row in rows})
     totals = []
     for i, monday in enumerate(mondays):
         week_rows = [row["weeks"][i] for row in rows]

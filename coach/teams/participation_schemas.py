@@ -28,6 +28,13 @@ class ParticipationWeekSchema(Schema):
             "description": "Sessions done (each member counted up to the target) against the target"
         },
     )
+    live_sessions = fields.Integer(
+        metadata={"description": "Live sessions the team held that week (teams' weeks only)"}
+    )
+    people_per_session = fields.Float(
+        allow_none=True,
+        metadata={"description": "People per live session on average; null without one"},
+    )
 
 
 class SharingMemberSchema(Schema):

@@ -65,6 +65,8 @@ def report_csv(workplace: Workplace) -> str:
             "sessions",
             "target_sessions",
             "adherence_percent",
+            "live_sessions",
+            "people_per_session",
         ]
     )
     for team in data["teams"]:
@@ -78,6 +80,8 @@ def report_csv(workplace: Workplace) -> str:
                     week["sessions"],
                     _blank(week["target_sessions"]),
                     _blank(week["adherence_percent"]),
+                    week["live_sessions"],
+                    _blank(week["people_per_session"]),
                 ]
             )
     writer.writerow([])

@@ -62,6 +62,13 @@ def team_screen(team_id: int, part: str | None = None) -> Response:
     return _shell()
 
 
+@web.route("/session/<uuid:session_id>")
+@web.route("/session/<uuid:session_id>/screen")
+def live_session(session_id: object) -> Response:
+    """A live session on a phone, or its shared screen; the API decides who may see it."""
+    return _shell()
+
+
 @web.route("/join/<token>")
 def join(token: str) -> Response:
     """An invite link: the shell, whose join screen reads the token from the path."""

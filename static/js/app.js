@@ -23,6 +23,7 @@ const SCREENS = {
   '/team': () => import('./screens/team.js'),
   '/join': () => import('./screens/join.js'),
   '/sign-in': () => import('./screens/signin.js'),
+  '/session': () => import('./screens/session.js'),
   '/': () => import('./screens/welcome.js'),
 };
 

@@ -7,22 +7,11 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from flask import Flask
 
 from coach.domain.roles import Role
-from coach.extensions import db
 from coach.teams.models import Team
-from coach.teams.participation import workplace_today
 from tests.factories import ApiClient, make_person, make_team, signed_in_client
-
-
-@pytest.fixture
-def team(app: Flask) -> Team:
-    team = make_team(name="Packing", program="office-daily-5")
-    team.program_started_on = workplace_today(team.workplace)
-    db.session.commit()
-    return team
 
 
 def _events(chunks: Iterator[bytes]) -> Iterator[tuple[str | None, dict[str, Any] | None]]:

@@ -60,6 +60,9 @@ class Node:
                 "1",
                 "--threads",
                 "8",
+                # Open streams need not be waited for when the test is over.
+                "--graceful-timeout",
+                "1",
                 "coach:create_app()",
             ],
             env=env,
@@ -71,9 +74,9 @@ class Node:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                if requests.get(f"{self.url}/api/health", timeout=1).status_code == 200:
+                if requests.get(f"{self.url}/api/health", timeout=3).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or still starting
                 pass
             assert self.process.poll() is None, "gunicorn exited"
             time.sleep(0.1)

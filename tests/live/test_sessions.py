@@ -16,16 +16,7 @@ from coach.domain.roles import Role
 from coach.extensions import db
 from coach.live.models import LiveSession
 from coach.teams.models import Team
-from coach.teams.participation import workplace_today
 from tests.factories import ApiClient, assert_error, make_person, make_team, signed_in_client
-
-
-@pytest.fixture
-def team(app: Flask) -> Team:
-    team = make_team(name="Packing", program="office-daily-5")
-    team.program_started_on = workplace_today(team.workplace)
-    db.session.commit()
-    return team
 
 
 @pytest.fixture
@@ -269,3 +260,23 @@ def test_the_ended_session_counts_everyone_who_took_part(
     assert_error(lars.post(f"/api/sessions/{doc['id']}/join"), 422)
     count = db.session.scalar(sa.select(sa.func.count()).select_from(LiveSession))
     assert count == 1
+
+
+def test_participation_and_the_report_count_sessions_and_people_per_session(
+    app: Flask, team: Team, host: ApiClient
+) -> None:
+    for joining in (("Mads", "Lars"), ("Mads",)):
+        doc = _start(host, team)
+        for name in joining:
+            _member(app, team, name).post(f"/api/sessions/{doc['id']}/join")
+        _control(host, _control(host, doc, "start").json, "end")
+    week = host.get(f"/api/teams/{team.id}/participation").json["weeks"][-1]
+    assert (week["live_sessions"], week["people_per_session"]) == (2, 2.5)
+    earlier = host.get(f"/api/teams/{team.id}/participation").json["weeks"][0]
+    assert (earlier["live_sessions"], earlier["people_per_session"]) == (0, None)
+    admin = signed_in_client(app, make_person(Role.ADMIN, workplace=team.workplace))
+    lines = admin.get("/api/workplace/report.csv").get_data(as_text=True).splitlines()
+    header = lines[1].split(",")
+    assert header[-2:] == ["live_sessions", "people_per_session"]
+    this_week = next(line for line in lines if line.startswith(f"Packing,{week['week_start']}"))
+    assert this_week.split(",")[-2:] == ["2", "2.5"]

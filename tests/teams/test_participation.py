@@ -51,6 +51,8 @@ def test_team_participation_exact_numbers(app: Flask) -> None:
             "sessions": 7,
             "target_sessions": 20,
             "adherence_percent": 35.0,
+            "live_sessions": 0,
+            "people_per_session": None,
         },
         {
             "week_start": w1.isoformat(),
@@ -59,6 +61,8 @@ def test_team_participation_exact_numbers(app: Flask) -> None:
             "sessions": 11,
             "target_sessions": 15,
             "adherence_percent": 66.7,
+            "live_sessions": 0,
+            "people_per_session": None,
         },
         {
             "week_start": w0.isoformat(),
@@ -67,6 +71,8 @@ def test_team_participation_exact_numbers(app: Flask) -> None:
             "sessions": 0,
             "target_sessions": 15,
             "adherence_percent": 0.0,
+            "live_sessions": 0,
+            "people_per_session": None,
         },
     ]
     assert body["longest_streaks"] == [1, 1]  # Anna and Bo met last week's target
@@ -192,7 +198,8 @@ def test_the_team_view_costs_the_same_few_queries_whatever_the_team(app: Flask) 
         for weeks in (1, 12, 53):
             seen.clear()
             assert api.get(f"{path}?weeks={weeks}").status_code == 200
-            # who is asking, the caller (with their team), members, weeks, pain
-            assert len(seen) == 5, [s[:60] for s in seen]
+            # who is asking, the caller (with their team), members, weeks, live
+            # sessions, pain
+            assert len(seen) == 6, [s[:60] for s in seen]
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", count)

@@ -34,7 +34,7 @@ def test_report_csv_has_participation_and_the_pain_trend(app: Flask) -> None:
     assert response.headers["Content-Disposition"].startswith("attachment; filename=coach-report-")
     lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[0] == "# participation"
-    assert f"Packing,{w1.isoformat()},6,5,5,30,16.7" in lines
+    assert f"Packing,{w1.isoformat()},6,5,5,30,16.7,0," in lines  # no live sessions
     assert f"Packing,{w0.isoformat()},shown,5,neck,3.0,3.0,0.0" in lines
     assert f"Packing,{w1.isoformat()},too few answers,,,,," in lines
     assert f"Packing,{w0.isoformat()},shown,5,shoulder,,," in lines

@@ -3,6 +3,7 @@ import { api, ApiError, Offline } from '../api.js';
 import { h, replace } from '../dom.js';
 import { date, language, number, t } from '../i18n.js';
 import { onOutboxChange, pending, send, withdraw } from '../outbox.js';
+import { liveBanner } from '../live_banner.js';
 import { countdown } from '../timer.js';
 
 const GET_READY = 3;
@@ -39,14 +40,14 @@ function done(item) {
   return item.logged.length >= (item.prescription.sets || 1);
 }
 
-function doseText(item) {
+export function doseText(item) {
   const p = item.prescription;
   if (item.exercise.kind === 'hold') return t('hold_for', { n: p.hold_seconds ?? item.exercise.default_dose.seconds });
   if (p.rule === 'one-set-to-failure') return t('reps_to_failure', { min: p.reps_min, max: p.reps_max });
   return t('sets_of_reps', { sets: p.sets, min: p.reps_min, max: p.reps_max });
 }
 
-function loadChip(p) {
+export function loadChip(p) {
   if (p.band) {
     const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
     swatch.style.setProperty('--band', p.band.colour); // CSSOM: allowed by a strict CSP
@@ -354,6 +355,7 @@ export async function show(main, ctx) {
       model.program ? ` · ${model.program.name}` : '',
       model.week ? ` · ${t('week_n', { n: model.week })}` : ''),
     model.offline_copy ? h('p', { class: 'note' }, t('offline_copy')) : null,
+    model.offline_copy ? null : liveBanner(model.live_session, ctx),
     model.paused ? h('section', { class: 'stop', 'aria-labelledby': 'stop-title' },
       h('h2', { id: 'stop-title' }, t('stop_title')),
       h('p', {}, t('paused')),

@@ -1,7 +1,7 @@
 """live sessions
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-03
 
 A team's live sessions, who joined them, and the session a logged set was done in.
@@ -11,8 +11,8 @@ A team's live sessions, who joined them, and the session a logged set was done i
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
