@@ -40,7 +40,7 @@ class Person(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     workplace: Mapped[Workplace] = relationship()
-    team: Mapped[Team | None] = relationship(back_populates="members")
+    team: Mapped[Team | None] = relationship()
 
     @property
     def role_enum(self) -> Role:

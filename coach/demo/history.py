@@ -365,7 +365,10 @@ def add_demo_history(workplace: Workplace, teams: list[Team], today: date) -> in
         team.created_at = joined
         team.program_started_on = first_day
         days = training_days(team, current_catalogue().programs[team.program].sessions_per_week)
-        for person in sorted(team.members, key=lambda p: p.id):
+        members = db.session.scalars(
+            sa.select(Person).where(Person.team_id == team.id).order_by(Person.id)
+        ).all()
+        for person in members:
             person.created_at = joined
             # A generator per person: their weeks come out the same whatever day the
             # demo is loaded, and however much the people before them trained.

@@ -13,6 +13,7 @@ from flask import current_app
 from coach.accounts.models import Person
 from coach.extensions import db
 from coach.reminders.models import DeliveryAttempt
+from coach.reminders.texts import TEXTS
 
 
 def configured() -> bool:
@@ -20,8 +21,6 @@ def configured() -> bool:
 
 
 def _message(person: Person) -> EmailMessage:
-    from coach.reminders.service import TEXTS
-
     text = TEXTS.get(person.language, TEXTS["da"])
     public = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
     sender = current_app.config.get("MAIL_FROM") or "coach@localhost"

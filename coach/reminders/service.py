@@ -29,26 +29,10 @@ from coach.reminders.delivery import (
     RetryPolicy,
 )
 from coach.reminders.models import DeliveryAttempt, PushSubscription, ReminderSettings
+from coach.reminders.texts import TEXTS
 
 PROBLEM_AFTER = timedelta(days=3)
 MAX_DEVICES = 10  # per person; subscribing an eleventh replaces the oldest
-
-TEXTS = {
-    "da": {
-        "title": "Tid til dagens træning",
-        "body": "Et par minutter med elastikken nu, så er frokosten din pause.",
-        "start": "Start nu",
-        "later": "Senere",
-        "email_subject": "Påmindelse: dagens træning",
-    },
-    "en": {
-        "title": "Time for today's training",
-        "body": "A few minutes with the band now, and lunch is your recovery.",
-        "start": "Start now",
-        "later": "Later",
-        "email_subject": "Reminder: today's training",
-    },
-}
 
 
 # -- devices ---------------------------------------------------------------------------

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coach.database import UTCDateTime, utcnow
 from coach.extensions import db
-
-if TYPE_CHECKING:
-    from coach.accounts.models import Person
 
 
 class BandSet(db.Model):
@@ -85,5 +81,6 @@ class Team(db.Model):
     program_started_on: Mapped[date] = mapped_column(sa.Date, default=lambda: utcnow().date())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    # A team's members are people (coach/accounts/models.py), which point to their team;
+    # no relationship back, so workplaces and teams sit below people, not beside them.
     workplace: Mapped[Workplace] = relationship(back_populates="teams")
-    members: Mapped[list[Person]] = relationship(back_populates="team")

@@ -1,9 +1,10 @@
 // The app: who is signed in, which screen the path names, and the parts every screen
 // shares (status line, tabs, update and install offers, the outbox count).
-import { api, ApiError, Offline, setCsrf } from './api.js';
+import { api, ApiError, Offline } from './api.js';
 import { h, replace } from './dom.js';
 import { guessLanguage, t, useLanguage } from './i18n.js';
 import { flush, onOutboxChange, pending, startReplaying } from './outbox.js';
+import { session, signedIn } from './session.js';
 import { meta } from './store.js';
 
 const TABS = [
@@ -27,40 +28,9 @@ const SCREENS = {
   '/': () => import('./screens/welcome.js'),
 };
 
-export const session = { person: null, installPrompt: null };
-
 export function go(path, { replaceState = false } = {}) {
   history[replaceState ? 'replaceState' : 'pushState'](null, '', path);
   return render();
-}
-
-// A signed-in person: remember them (and the CSRF token) for offline start-ups.
-export async function signedIn(body) {
-  session.person = body.person;
-  setCsrf(body.csrf_token);
-  await meta.set('me', body);
-  await useLanguage(body.person.language);
-}
-
-// The person changed (language, sharing): keep the remembered copy in step.
-export async function remember(person) {
-  const stored = await meta.get('me');
-  if (stored) await meta.set('me', { ...stored, person });
-}
-
-export async function signedOut() {
-  session.person = null;
-  setCsrf(null);
-  await meta.clear();
-  navigator.serviceWorker?.controller?.postMessage({ type: 'signed-out' });
-  // Reminders for someone no longer signed in here must stop reaching this phone (the
-  // server forgets the device too, but the browser would keep a dead subscription).
-  try {
-    const registration = await navigator.serviceWorker?.getRegistration();
-    await (await registration?.pushManager?.getSubscription())?.unsubscribe();
-  } catch {
-    // no worker, no push support, or the push service is out of reach: nothing to undo
-  }
 }
 
 export function notify(message, kind = 'info') {

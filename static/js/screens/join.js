@@ -1,6 +1,6 @@
 // Join: an invite link shows the workplace and team; pick a name, language, sharing.
 import { api, ApiError } from '../api.js';
-import { signedIn } from '../app.js';
+import { signedIn } from '../session.js';
 import { h, replace } from '../dom.js';
 import { t, useLanguage } from '../i18n.js';
 import { startReplaying } from '../outbox.js';

@@ -1,7 +1,7 @@
 // Settings: language, sharing, a sign-in link for a new phone, email and password,
 // signed-in devices, install, export and erase.
 import { api } from '../api.js';
-import { remember, signedOut } from '../app.js';
+import { remember, signedOut } from '../session.js';
 import { h, replace } from '../dom.js';
 import { date, t, useLanguage } from '../i18n.js';
 import * as passkeys from '../passkeys.js';

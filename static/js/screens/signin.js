@@ -1,6 +1,6 @@
 // A sign-in link made on another phone: one button signs this phone in.
 import { api } from '../api.js';
-import { signedIn } from '../app.js';
+import { signedIn } from '../session.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { startReplaying } from '../outbox.js';

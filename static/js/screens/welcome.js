@@ -1,6 +1,6 @@
 // Not signed in: how to get in (an invite link), or email and password.
 import { api } from '../api.js';
-import { signedIn } from '../app.js';
+import { signedIn } from '../session.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { startReplaying } from '../outbox.js';
