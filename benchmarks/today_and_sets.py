@@ -1,6 +1,8 @@
-"""Throughput and latency of today's screen and of logging a set, under gunicorn.
+"""Today's screen and logging a set under gunicorn: throughput against the trivial
+endpoint (closed loop) and latency at fixed request rates (open loop).
 
-    .venv/bin/python benchmarks/today_and_sets.py [--db sqlite|postgresql|both] [--seconds N]
+    .venv/bin/python benchmarks/today_and_sets.py [--db sqlite|postgresql|both]
+        [--mode closed|open|both] [--seconds N] [--rounds N] [--open-seconds N]
 
 For each backend this builds a fresh database (a SQLite file in a temporary folder, or
 a new schema in the PostgreSQL of ``--pg-url``), applies the migrations, seeds one
@@ -14,29 +16,31 @@ its own device session:
 
 Both reader groups sit in the same week of the same program phase, so today's screen
 asks the same questions for both. It then starts ``gunicorn --workers 2`` (sync
-workers, as in production) on a free loopback port and drives it with 32 concurrent
-clients (asyncio streams, one connection each, keep-alive asked for; gunicorn's sync
-workers answer ``Connection: close``, so a client reconnects per request; the connect
-is inside the measured latency). Scenarios run interleaved — health, today10,
+workers, as in production) on a free loopback port.
+
+**Closed loop** (``--mode closed``): 32 concurrent clients, each sending its next
+request when the last is answered. Scenarios run interleaved — health, today10,
 today1000, sets, health, ... — ``--rounds`` times, each for ``--warmup`` then
-``--seconds`` seconds; the tables show the medians over the rounds. Ratios are taken
-per round (same minute, same noise) and their median is shown.
+``--seconds`` seconds; ratios are taken per round (same minute, same noise) and their
+median is shown. Target: each endpoint at ≥ 50 % of the trivial endpoint's req/s, and
+today's cost flat in the length of history. Latency under a closed loop is queueing
+(mean = 32 ÷ req/s), so it is printed, not promised.
+
+**Open loop** (``--mode open``): the trivial endpoint's capacity is its closed-loop
+req/s; then the trivial endpoint, today (1,000 sessions) and logging a set are each
+sent on a fixed schedule at 25 %, 50 % and 75 % of that capacity for ``--open-seconds``
+(30) seconds, whether or not earlier requests were answered, latency counted from when
+each request was due. Targets: at 50 %, today's and a set's p95 ≤ 2 x the trivial
+endpoint's p95 at the same rate, and their p99 ≤ 100 ms; at 75 %, no request over 1 s.
+With ``--db both`` the open-loop figures of SQLite and PostgreSQL print side by side.
 
 Besides the client-side figures it reports, per request, the CPU time of gunicorn's
 workers, of the app's PostgreSQL server processes (found by ``application_name``) and
-of this load generator, read from /proc over the measured window, and the latency
-from a single client right after each run (``--solo-seconds``: the time a request
-takes without queueing behind 31 others). CPU per request is the steadiest figure on a
-shared machine: other work there lowers req/s but hardly changes it.
-
-The load generator shares the machine's cores with gunicorn (and PostgreSQL), so
-absolute req/s are lower than a separate client machine would see; the scenarios are
-comparable with each other, which is what the targets are about. ``--app`` serves
-another app factory (e.g. a variant on PYTHONPATH) to compare a change.
-
-Everything stays on loopback, every run has a fixed length and the whole thing stops
-by itself. gunicorn is stopped, the PostgreSQL schema dropped and the temporary
-folder removed on exit, Ctrl-C or error.
+of this load generator, read from /proc over the measured window. CPU per request is
+the steadiest figure on a shared machine: other work there lowers req/s but hardly
+changes it. The load generator shares the machine's cores with gunicorn (and
+PostgreSQL), so absolute req/s are lower than a separate client machine would see.
+``--app`` serves another app factory (e.g. a variant on PYTHONPATH) to compare a change.
 
 Exit status: 0 when every target is met, 1 when one is missed, 2 on error responses.
 """
@@ -44,39 +48,49 @@ Exit status: 0 when every target is met, 1 when one is missed, 2 on error respon
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import itertools
-import json
 import math
 import os
 import random
 import secrets
 import shutil
-import signal
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import psycopg
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-HOST = "127.0.0.1"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import (
+    Meters,
+    RequestMaker,
+    Run,
+    Server,
+    Targets,
+    drive,
+    drive_open,
+    get_request,
+    gunicorn,
+    machine_load,
+    median,
+    pg_base_url,
+    post_request,
+    postgres_schema,
+    stop_on_sigterm,
+    table,
+)
+
 CLIENTS = 32
 WORKERS = 2
 PROGRAM = "office-daily-5"
@@ -86,10 +100,14 @@ PROGRAM = "office-daily-5"
 JOINED_DAYS_AGO = {10: 45, 1000: 1053}
 GROUPS = {"today10": 10, "today1000": 1000, "writers": 10}
 
-# Targets from the issue.
+# Closed-loop targets.
 MIN_RATIO = 0.5
-MAX_P95_MS = 25.0
 MAX_HISTORY_COST = 1.3
+# Open-loop targets: shares of the trivial endpoint's capacity, and the promises.
+FRACTIONS = (0.25, 0.50, 0.75)
+MAX_P95_VS_TRIVIAL = 2.0  # at 50 %
+MAX_P99_MS = 100.0  # at 50 %
+MAX_LATENCY_S = 1.0  # at 75 %: no request slower
 
 
 # -- database set-up ---------------------------------------------------------------------
@@ -106,30 +124,6 @@ class Seeded:
     people: dict[str, list[Credentials]]
     set_bodies: list[dict[str, Any]]  # templates for POST /api/me/sets (no id, no time)
     rows: Counter[str]
-
-
-def _plain_pg(url: str) -> str:
-    """The psycopg form of a SQLAlchemy URL, without query options."""
-    plain = sa.engine.make_url(url).set(drivername="postgresql", query={})
-    return plain.render_as_string(hide_password=False)
-
-
-@contextlib.contextmanager
-def postgres_schema(base_url: str) -> Iterator[tuple[str, str]]:
-    """A new, empty schema, dropped on exit. Yields the app's URL pointing at it, and
-    the ``application_name`` its connections carry (to find their server processes)."""
-    schema = f"coach_bench_{os.getpid()}_{secrets.token_hex(4)}"
-    with psycopg.connect(_plain_pg(base_url), connect_timeout=5, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        url = sa.engine.make_url(base_url).update_query_dict(
-            {"options": f"-csearch_path={schema}", "application_name": schema}
-        )
-        yield url.render_as_string(hide_password=False), schema
-    finally:
-        with psycopg.connect(_plain_pg(base_url), connect_timeout=5, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        print(f"  dropped schema {schema}")
 
 
 def _set_values(exercise: Any, dose: Any, bands: list[str], rng: random.Random) -> dict[str, Any]:
@@ -299,363 +293,248 @@ def seed(database_url: str, instance: Path, secret_key: str) -> Seeded:
     return Seeded(people, set_bodies, rows)
 
 
-# -- gunicorn ------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
-def _venv_bin(name: str) -> str:
-    here = Path(sys.executable).parent / name
-    return str(here if here.exists() else ROOT / ".venv" / "bin" / name)
-
-
-@dataclass
-class Server:
-    port: int
-    pid: int  # gunicorn's master
-
-
-@contextlib.contextmanager
-def gunicorn(app: str, env: dict[str, str], log: Path) -> Iterator[Server]:
-    """Serve the app on a free loopback port; yields once /api/health answers."""
-    port = free_port()
-    command = [_venv_bin("gunicorn"), "--workers", str(WORKERS), "--bind", f"{HOST}:{port}"]
-    command += ["--log-level", "warning", app]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited ({process.returncode}):\n{log.read_text()}")
-            try:
-                url = f"http://{HOST}:{port}/api/health"
-                with urllib.request.urlopen(url, timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not answer in 60 s:\n{log.read_text()}")
-            time.sleep(0.2)
-        yield Server(port, process.pid)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)  # its own session: master and workers
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        problems = [
-            line for line in log.read_text(errors="replace").splitlines() if "[ERROR]" in line
-        ]
-        if problems:
-            print("  gunicorn logged errors:\n    " + "\n    ".join(problems[-10:]))
-
-
-# -- CPU accounting (Linux /proc; figures are NaN elsewhere) ----------------------------------
-
-
-TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def _stat(pid: int) -> list[str] | None:
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return text[text.rindex(")") + 2 :].split()  # from field 3 (state) on
-
-
-def children_cpu(parent: int | None) -> dict[int, float]:
-    """CPU seconds used so far by each child process of ``parent``."""
-    found: dict[int, float] = {}
-    if parent is None or not Path("/proc").is_dir():
-        return found
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and (fields := _stat(int(entry))) and int(fields[1]) == parent:
-            found[int(entry)] = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
-    return found
-
-
-def machine_busy() -> tuple[float, float]:
-    """(busy, total) jiffies of all CPUs so far."""
-    try:
-        values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-    except (OSError, ValueError):
-        return math.nan, math.nan
-    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
-    return sum(values) - idle, sum(values)
-
-
-def processes_cpu(pids: Iterable[int]) -> dict[int, float]:
-    """CPU seconds used so far by each of ``pids`` that is visible in /proc."""
-    found: dict[int, float] = {}
-    for pid in pids:
-        if fields := _stat(pid):
-            found[pid] = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
-    return found
-
-
-class Meters:
-    """Where the CPU goes: gunicorn's workers, the app's PostgreSQL server processes
-    (found by their ``application_name``; other users of the server are not counted),
-    this load generator, and the whole machine."""
-
-    def __init__(self, gunicorn_pid: int, pg_url: str | None, pg_app: str | None) -> None:
-        self.gunicorn_pid = gunicorn_pid
-        self.pg_app = pg_app
-        self.pg = psycopg.connect(_plain_pg(pg_url), autocommit=True) if pg_url else None
-
-    def close(self) -> None:
-        if self.pg is not None:
-            self.pg.close()
-
-    def _db_pids(self) -> list[int]:
-        if self.pg is None:
-            return []
-        rows = self.pg.execute(
-            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (self.pg_app,)
-        ).fetchall()
-        return [row[0] for row in rows]
-
-    def snapshot(self) -> dict[str, Any]:
-        return {
-            "app": children_cpu(self.gunicorn_pid),
-            "db": processes_cpu(self._db_pids()),
-            "client": time.process_time(),
-            "machine": machine_busy(),
-            "wall": time.perf_counter(),
-        }
-
-    @staticmethod
-    def used(before: dict[str, Any], after: dict[str, Any]) -> dict[str, float]:
-        def group(name: str) -> float:
-            old, new = before[name], after[name]
-            if not new:
-                return math.nan
-            return sum(cpu - old.get(pid, 0.0) for pid, cpu in new.items())
-
-        busy = (after["machine"][0] - before["machine"][0]) / TICK
-        capacity = (after["machine"][1] - before["machine"][1]) / TICK or math.nan
-        used = {
-            "app": group("app"),
-            "db": group("db"),
-            "client": after["client"] - before["client"],
-            "busy": busy / capacity,
-            "wall": after["wall"] - before["wall"],
-        }
-        ours = sum(used[g] for g in ("app", "db", "client") if not math.isnan(used[g]))
-        used["others"] = max(0.0, busy - ours) / capacity  # other processes, steal
-        return used
-
-
-def machine_load(seconds: float = 1.0) -> float:
-    """Share of the machine's CPU busy right now (other work competing with the run)."""
-    before = machine_busy()
-    time.sleep(seconds)
-    after = machine_busy()
-    return (after[0] - before[0]) / ((after[1] - before[1]) or math.nan)
-
-
-# -- load generator --------------------------------------------------------------------------
-
-
-RequestMaker = Callable[[], bytes]
-
-
-def get_request(port: int, path: str, token: str | None) -> RequestMaker:
-    lines = [f"GET {path} HTTP/1.1", f"Host: {HOST}:{port}", "Accept: application/json"]
-    if token:
-        lines.append(f"Cookie: coach_session={token}")
-    raw = ("\r\n".join([*lines, "Connection: keep-alive", "", ""])).encode()
-    return lambda: raw
-
-
-def post_set_request(port: int, who: Credentials, bodies: list[dict[str, Any]]) -> RequestMaker:
-    head = "\r\n".join(
-        [
-            "POST /api/me/sets HTTP/1.1",
-            f"Host: {HOST}:{port}",
-            "Accept: application/json",
-            "Content-Type: application/json",
-            f"Cookie: coach_session={who.token}",
-            f"X-CSRF-Token: {who.csrf}",
-            "Connection: keep-alive",
-        ]
-    )
-    turn = itertools.count()
-
-    def make() -> bytes:
-        template = bodies[next(turn) % len(bodies)]
-        body = {
-            "id": str(uuid.uuid4()),
-            "performed_at": datetime.now(UTC).isoformat(),
-            "pain": 0,
-            **template,
-        }
-        data = json.dumps(body).encode()
-        return f"{head}\r\nContent-Length: {len(data)}\r\n\r\n".encode() + data
-
-    return make
-
-
-async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool, bytes]:
-    """Status, whether the server closes the connection, and the body."""
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head[:-4].split(b"\r\n")
-    status_line = lines[0]
-    status = int(status_line.split(b" ", 2)[1])
-    close = status_line.startswith(b"HTTP/1.0")
-    length: int | None = None
-    chunked = False
-    for line in lines[1:]:
-        name, _, value = line.partition(b":")
-        name, value = name.strip().lower(), value.strip().lower()
-        if name == b"content-length":
-            length = int(value)
-        elif name == b"transfer-encoding":
-            chunked = b"chunked" in value
-        elif name == b"connection":
-            close = value == b"close"
-    if chunked:
-        body = b""
-        while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
-            body += (await reader.readexactly(size + 2))[:-2]
-        while await reader.readuntil(b"\r\n") != b"\r\n":  # trailers
-            pass
-    elif length is not None:
-        body = await reader.readexactly(length)
-    else:
-        body, close = await reader.read(), True
-    return status, close, body
-
-
-@dataclass
-class Run:
-    seconds: float
-    latencies: list[float] = field(default_factory=list)  # measured, seconds
-    errors: Counter[str] = field(default_factory=Counter)  # warm-up included
-    samples: dict[str, bytes] = field(default_factory=dict)
-    cpu: dict[str, float] = field(default_factory=dict)  # see Meters.used
-    solo: Run | None = None  # the same requests from one client: no queueing
-
-    @property
-    def rate(self) -> float:
-        return len(self.latencies) / self.seconds
-
-    def percentile(self, q: float) -> float:
-        """Nearest-rank percentile in milliseconds."""
-        ordered = sorted(self.latencies)
-        if not ordered:
-            return math.nan
-        return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))] * 1000
-
-    def server_ms(self) -> float:
-        """CPU milliseconds per request of the app and its database server together."""
-        db_ms = self.cpu_ms("db")
-        return self.cpu_ms("app") + (0.0 if math.isnan(db_ms) else db_ms)
-
-    def cpu_ms(self, group: str) -> float:
-        """CPU milliseconds per measured request spent in ``group``."""
-        requests = self.rate * self.cpu.get("wall", math.nan)
-        return self.cpu.get(group, math.nan) * 1000 / requests if requests else math.nan
-
-
-async def _client(port: int, make: RequestMaker, start: float, end: float, run: Run) -> None:
-    reader: asyncio.StreamReader | None = None
-    writer: asyncio.StreamWriter | None = None
-    try:
-        while True:
-            t0 = time.perf_counter()
-            if t0 >= end:
-                return
-            try:
-                if writer is None:
-                    reader, writer = await asyncio.open_connection(HOST, port)
-                assert reader is not None
-                writer.write(make())
-                status, close, body = await read_response(reader)
-            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
-                run.errors[type(exc).__name__] += 1
-                run.samples.setdefault(type(exc).__name__, str(exc).encode())
-                if writer is not None:
-                    writer.close()
-                reader = writer = None
-                await asyncio.sleep(0.01)
-                continue
-            t1 = time.perf_counter()
-            if close:
-                writer.close()
-                reader = writer = None
-            if not 200 <= status < 300:
-                run.errors[str(status)] += 1
-                run.samples.setdefault(str(status), body[:300])
-            elif start <= t1 <= end:
-                run.latencies.append(t1 - t0)
-    finally:
-        if writer is not None:
-            writer.close()
-
-
-async def _drive(
-    makers: list[RequestMaker], warmup: float, seconds: float, server: Server, meters: Meters
-) -> Run:
-    run = Run(seconds)
-    start = time.perf_counter() + warmup
-    end = start + seconds
-
-    async def measure_cpu() -> None:
-        await asyncio.sleep(max(0.0, start - time.perf_counter()))
-        before = meters.snapshot()
-        await asyncio.sleep(max(0.0, end - time.perf_counter()))
-        run.cpu = meters.used(before, meters.snapshot())
-
-    await asyncio.gather(
-        measure_cpu(), *(_client(server.port, make, start, end, run) for make in makers)
-    )
-    return run
-
-
-def drive(
-    makers: list[RequestMaker], warmup: float, seconds: float, server: Server, meters: Meters
-) -> Run:
-    return asyncio.run(_drive(makers, warmup, seconds, server, meters))
-
-
-# -- the benchmark --------------------------------------------------------------------------
+# -- the scenarios ----------------------------------------------------------------------------
 
 
 SCENARIOS = ("trivial", "today10", "today1000", "sets")
+OPEN_SCENARIOS = ("trivial", "today1000", "sets")
 LABELS = {
     "trivial": "GET /api/health (trivial)",
     "today10": "GET /api/me/today, 10 sessions",
     "today1000": "GET /api/me/today, 1000 sessions",
     "sets": "POST /api/me/sets",
 }
+CPU_GROUPS = ("app", "db", "client")
+
+
+def set_body(bodies: list[dict[str, Any]]) -> Callable[[], dict[str, Any]]:
+    """Each call a new set (a fresh client id and time), cycling through the bodies."""
+    turn = itertools.count()
+
+    def make() -> dict[str, Any]:
+        template = bodies[next(turn) % len(bodies)]
+        now = datetime.now(UTC).isoformat()
+        return {"id": str(uuid.uuid4()), "performed_at": now, "pain": 0, **template}
+
+    return make
+
+
+def request_makers(port: int, seeded: Seeded) -> dict[str, list[RequestMaker]]:
+    who = seeded.people
+    return {
+        "trivial": [get_request(port, "/api/health", None) for _ in range(CLIENTS)],
+        "today10": [get_request(port, "/api/me/today", p.token) for p in who["today10"]],
+        "today1000": [get_request(port, "/api/me/today", p.token) for p in who["today1000"]],
+        "sets": [
+            post_request(port, "/api/me/sets", p.token, p.csrf, set_body(seeded.set_bodies))
+            for p in who["writers"]
+        ],
+    }
+
+
+def cpu_row(run_list: list[Run]) -> list[Any]:
+    """Median CPU ms per request of the app, its database and the load generator, and
+    the share of the machine other work took."""
+    return [
+        *(f"{median(r.cpu_ms(g) for r in run_list):.2f}" for g in CPU_GROUPS),
+        f"{median(r.cpu.get('others', math.nan) for r in run_list):.0%}",
+    ]
+
+
+def errors_of(run_list: list[Run]) -> Counter[str]:
+    errors: Counter[str] = Counter()
+    for run in run_list:
+        errors.update(run.errors)
+    return errors
+
+
+def print_errors(run_list: list[Run]) -> None:
+    for kind, n in sorted(errors_of(run_list).items()):
+        sample = next((r.samples[kind] for r in run_list if kind in r.samples), b"")
+        print(f"    {n} x {kind}: {sample.decode(errors='replace')[:200]}")
+
+
+# -- closed loop --------------------------------------------------------------------------------
+
+
+def closed_loop(
+    makers: dict[str, list[RequestMaker]], server: Server, meters: Meters, args: Any
+) -> dict[str, list[Run]]:
+    """Every scenario, interleaved, ``args.rounds`` times; one client's latency after each."""
+    runs: dict[str, list[Run]] = {name: [] for name in SCENARIOS}
+    for round_ in range(1, args.rounds + 1):
+        for name in SCENARIOS:
+            run = drive(makers[name], args.warmup, args.seconds, server, meters)
+            if args.solo_seconds > 0:  # one client, to see the time without queueing
+                run.solo = drive(makers[name][:1], 0.2, args.solo_seconds, server, meters)
+                run.errors.update(run.solo.errors)
+            runs[name].append(run)
+            print(
+                f"  round {round_} {name:<10} {run.rate:7.1f} req/s  "
+                f"p50 {run.percentile(0.50):6.1f}  p95 {run.percentile(0.95):6.1f} ms  "
+                f"errors {sum(run.errors.values())}  | app CPU {run.cpu_ms('app'):5.2f} ms/req, "
+                f"other work {run.cpu.get('others', math.nan):4.0%}",
+                flush=True,
+            )
+    return runs
+
+
+def closed_report(backend: str, runs: dict[str, list[Run]], targets: Targets) -> None:
+    def ratio(name: str) -> float:
+        pairs = zip(runs[name], runs["trivial"], strict=True)
+        return median(r.rate / t.rate if t.rate else math.nan for r, t in pairs)
+
+    def solo(name: str, q: float) -> float:
+        return median(r.solo.percentile(q) for r in runs[name] if r.solo)
+
+    print()
+    print(
+        f"== {backend}, closed loop: gunicorn {WORKERS} sync workers, {CLIENTS} clients, "
+        f"median of {len(runs['trivial'])} rounds =="
+    )
+    rows = []
+    for name in SCENARIOS:
+        rs = runs[name]
+        rows.append(
+            [
+                LABELS[name],
+                median(r.rate for r in rs),
+                f"{ratio(name):.2f}",
+                median(r.percentile(0.50) for r in rs),
+                median(r.percentile(0.95) for r in rs),
+                *cpu_row(rs),
+                solo(name, 0.5),
+                sum(errors_of(rs).values()),
+            ]
+        )
+    table(
+        ["scenario", "req/s", "÷ trivial", "p50 ms", "p95 ms", "app CPU", "db CPU", "client",
+         "others", "1 client p50", "errors"],
+        rows,
+    )  # fmt: skip
+    print("(CPU in ms per request; p95 under a closed loop is queueing: 32 ÷ req/s)")
+    for name in SCENARIOS:
+        print_errors(runs[name])
+    pairs = list(zip(runs["today1000"], runs["today10"], strict=True))
+    history_cpu = median(big.server_ms() / small.server_ms() for big, small in pairs)
+    history_p50 = median(big.percentile(0.5) / small.percentile(0.5) for big, small in pairs)
+    print("targets:")
+    for name in ("today10", "today1000", "sets"):
+        r = ratio(name)
+        targets.check(
+            f"{backend}: {name} ≥ {MIN_RATIO:.0%} of trivial req/s", r >= MIN_RATIO, f"{r:.2f}"
+        )
+    # CPU per request is the cost itself and barely moved by other work on the machine.
+    flat = (
+        history_cpu <= MAX_HISTORY_COST
+        if not math.isnan(history_cpu)
+        else history_p50 <= MAX_HISTORY_COST
+    )
+    targets.check(
+        f"{backend}: today's cost flat in history (≤ x {MAX_HISTORY_COST})",
+        flat,
+        f"server CPU x {history_cpu:.2f}, p50 x {history_p50:.2f}",
+    )
+    targets.errors += sum(sum(errors_of(runs[n]).values()) for n in SCENARIOS)
+
+
+# -- open loop ----------------------------------------------------------------------------------
+
+
+def capacity(makers: dict[str, list[RequestMaker]], server: Server, meters: Meters) -> float:
+    """The trivial endpoint's req/s under the closed loop: the median of three short runs."""
+    return median(drive(makers["trivial"], 1.0, 4.0, server, meters).rate for _ in range(3))
+
+
+def open_loop(
+    makers: dict[str, list[RequestMaker]],
+    server: Server,
+    meters: Meters,
+    capacity_rps: float,
+    seconds: float,
+) -> dict[float, dict[str, Run]]:
+    """Each scenario at each share of the capacity, on a fixed schedule."""
+    runs: dict[float, dict[str, Run]] = {}
+    for fraction in FRACTIONS:
+        rate = fraction * capacity_rps
+        runs[fraction] = {}
+        for name in OPEN_SCENARIOS:
+            drive_open(makers[name], rate, min(2.0, seconds), server, meters)  # warm-up
+            run = drive_open(makers[name], rate, seconds, server, meters)
+            runs[fraction][name] = run
+            print(
+                f"  {fraction:.0%} = {rate:6.0f} req/s {name:<10} p50 {run.percentile(0.5):6.1f}"
+                f"  p95 {run.percentile(0.95):6.1f}  p99 {run.percentile(0.99):6.1f}  max "
+                f"{run.percentile(1.0):7.1f} ms  late {run.late * 1000:5.1f} ms  errors "
+                f"{sum(run.errors.values())}  | app CPU {run.cpu_ms('app'):5.2f} ms/req",
+                flush=True,
+            )
+    return runs
 
 
 @dataclass
-class Outcome:
+class OpenResult:
     backend: str
-    missed: list[str]
-    errors: int
+    capacity: float
+    runs: dict[float, dict[str, Run]]
 
 
-def median(values: list[float]) -> float:
-    values = [v for v in values if not math.isnan(v)]
-    return statistics.median(values) if values else math.nan
+def open_report(results: list[OpenResult], targets: Targets) -> None:
+    print()
+    print(
+        "== open loop: requests on a fixed schedule at shares of the trivial endpoint's "
+        "capacity; latency in ms from when each was due =="
+    )
+    for r in results:
+        print(f"   {r.backend}: capacity {r.capacity:.0f} req/s (trivial, closed loop)")
+    headers = ["share, scenario"]
+    for r in results:
+        headers += [f"{r.backend} p50", "p95", "p99", "max", "CPU ms"]
+    rows = []
+    for fraction in FRACTIONS:
+        for name in OPEN_SCENARIOS:
+            row: list[Any] = [f"{fraction:.0%} {LABELS[name]}"]
+            for r in results:
+                run = r.runs[fraction][name]
+                row += [run.percentile(q) for q in (0.5, 0.95, 0.99, 1.0)]
+                row.append(f"{run.server_ms():.2f}")
+            rows.append(row)
+    table(headers, rows, first=40)
+    print("(CPU ms: the app's and its database's CPU per request)")
+    print("targets:")
+    for r in results:
+        half, most = r.runs[0.50], r.runs[0.75]
+        trivial = half["trivial"].percentile(0.95)
+        for name in ("today1000", "sets"):
+            p95, p99 = half[name].percentile(0.95), half[name].percentile(0.99)
+            targets.check(
+                f"{r.backend}: {name} p95 ≤ {MAX_P95_VS_TRIVIAL:.0f} x trivial's at 50 %",
+                p95 <= MAX_P95_VS_TRIVIAL * trivial,
+                f"{p95:.1f} vs {trivial:.1f} ms (x {p95 / trivial:.2f})",
+            )
+            targets.check(
+                f"{r.backend}: {name} p99 ≤ {MAX_P99_MS:.0f} ms at 50 %",
+                p99 <= MAX_P99_MS,
+                f"{p99:.1f} ms",
+            )
+        worst = max(run.percentile(1.0) for run in most.values())
+        targets.check(
+            f"{r.backend}: no request over {MAX_LATENCY_S:.0f} s at 75 %",
+            worst <= MAX_LATENCY_S * 1000,
+            f"slowest {worst:.0f} ms",
+        )
+        for by_name in r.runs.values():
+            for run in by_name.values():
+                targets.errors += sum(n for k, n in run.errors.items() if k != "timeout")
+        print_errors([run for by_name in r.runs.values() for run in by_name.values()])
 
 
-def benchmark(backend: str, args: argparse.Namespace, workdir: Path) -> Outcome:
+# -- one backend ----------------------------------------------------------------------------------
+
+
+def benchmark(
+    backend: str, args: argparse.Namespace, workdir: Path, targets: Targets
+) -> OpenResult | None:
     instance = workdir / backend
     instance.mkdir()
     secret = secrets.token_hex(32)
@@ -676,157 +555,39 @@ def benchmark(backend: str, args: argparse.Namespace, workdir: Path) -> Outcome:
         env.update(
             COACH_DATABASE_URL=url, COACH_INSTANCE_PATH=str(instance), COACH_SECRET_KEY=secret
         )
-        server = stack.enter_context(gunicorn(args.app, env, instance / "gunicorn.log"))
+        server = stack.enter_context(gunicorn(args.app, env, instance / "gunicorn.log", WORKERS))
         meters = Meters(server.pid, args.pg_url if pg_app else None, pg_app)
         stack.callback(meters.close)
         print(f"  machine busy before the first run: {machine_load():.0%} (other work)")
-        port, who = server.port, seeded.people
-        makers = {
-            "trivial": [get_request(port, "/api/health", None) for _ in range(CLIENTS)],
-            "today10": [get_request(port, "/api/me/today", p.token) for p in who["today10"]],
-            "today1000": [get_request(port, "/api/me/today", p.token) for p in who["today1000"]],
-            "sets": [post_set_request(port, p, seeded.set_bodies) for p in who["writers"]],
-        }
-        runs: dict[str, list[Run]] = {name: [] for name in SCENARIOS}
-        for round_ in range(1, args.rounds + 1):
-            for name in SCENARIOS:
-                run = drive(makers[name], args.warmup, args.seconds, server, meters)
-                if args.solo_seconds > 0:  # one client, to see the time without queueing
-                    run.solo = drive(makers[name][:1], 0.2, args.solo_seconds, server, meters)
-                    run.errors.update(run.solo.errors)
-                runs[name].append(run)
-                print(
-                    f"  round {round_} {name:<10} {run.rate:7.1f} req/s  "
-                    f"p50 {run.percentile(0.50):6.1f}  p95 {run.percentile(0.95):6.1f}  "
-                    f"p99 {run.percentile(0.99):6.1f} ms  errors {sum(run.errors.values())}"
-                    f"  | app CPU {run.cpu_ms('app'):5.2f} ms/req, machine busy "
-                    f"{run.cpu.get('busy', math.nan):4.0%}, other work "
-                    f"{run.cpu.get('others', math.nan):4.0%}",
-                    flush=True,
-                )
-    return report(backend, runs)
-
-
-def report(backend: str, runs: dict[str, list[Run]]) -> Outcome:
-    rounds = len(runs["trivial"])
-
-    def per_round(name: str, value: Callable[[Run, Run], float]) -> float:
-        """Median over rounds of a figure comparing ``name`` with the trivial run."""
-        return median([value(r, t) for r, t in zip(runs[name], runs["trivial"], strict=True)])
-
-    def solo(name: str, q: float) -> float:
-        return median([r.solo.percentile(q) for r in runs[name] if r.solo])
-
-    print()
-    print(
-        f"== {backend}: gunicorn {WORKERS} sync workers, {CLIENTS} clients on loopback, "
-        f"median of {rounds} rounds =="
-    )
-    print(
-        f"{'scenario':<34}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
-        f"{'errors':>8}{'÷ trivial':>11}"
-    )
-    stats: dict[str, dict[str, float]] = {}
-    total_errors = 0
-    for name in SCENARIOS:
-        errors = Counter[str]()
-        for run in runs[name]:
-            errors.update(run.errors)
-        total_errors += sum(errors.values())
-        s = stats[name] = {
-            "rate": median([r.rate for r in runs[name]]),
-            "p50": median([r.percentile(0.50) for r in runs[name]]),
-            "p95": median([r.percentile(0.95) for r in runs[name]]),
-            "p99": median([r.percentile(0.99) for r in runs[name]]),
-            "ratio": per_round(name, lambda r, t: r.rate / t.rate if t.rate else math.nan),
-        }
-        print(
-            f"{LABELS[name]:<34}{s['rate']:8.1f}{s['p50']:8.1f}{s['p95']:8.1f}{s['p99']:8.1f}"
-            f"{sum(errors.values()):8d}{s['ratio']:11.2f}"
-        )
-        for kind, n in sorted(errors.items()):
-            sample = next((r.samples[kind] for r in runs[name] if kind in r.samples), b"")
-            print(f"    {n} x {kind}: {sample.decode(errors='replace')[:200]}")
-
-    print()
-    print("cost per request in CPU ms (/proc: app = gunicorn workers, db = the app's")
-    print("PostgreSQL processes, client = this load generator), the machine's CPU used by")
-    print("other work during the runs, and latency from a single client:")
-    print(
-        f"{'scenario':<34}{'app CPU':>8}{'db CPU':>8}{'client':>8}{'others':>8}"
-        f"{'1 client p50':>14}{'p95':>7}"
-    )
-    for name in SCENARIOS:
-        print(
-            f"{LABELS[name]:<34}"
-            + "".join(f"{median([r.cpu_ms(g) for r in runs[name]]):8.2f}" for g in GROUPS_CPU)
-            + f"{median([r.cpu.get('others', math.nan) for r in runs[name]]):8.0%}"
-            + f"{solo(name, 0.5):14.1f}{solo(name, 0.95):7.1f}"
-        )
-
-    pairs = list(zip(runs["today1000"], runs["today10"], strict=True))
-    history_p50 = median([big.percentile(0.5) / small.percentile(0.5) for big, small in pairs])
-    history_cost = median([small.rate / big.rate for big, small in pairs if big.rate])
-    history_cpu = median([big.server_ms() / small.server_ms() for big, small in pairs])
-    print()
-    print(
-        f"today(1000) / today(10): p50 x {history_p50:.2f}, cost per request "
-        f"(inverse req/s) x {history_cost:.2f}, server CPU per request x {history_cpu:.2f}"
-    )
-    print(
-        f"(a closed loop of {CLIENTS} clients queues: mean latency = {CLIENTS} ÷ req/s, so a "
-        f"p95 under {MAX_P95_MS:.0f} ms needs more than {CLIENTS / (MAX_P95_MS / 1000):.0f} req/s)"
-    )
-
-    missed: list[str] = []
-
-    def check(label: str, ok: bool, detail: str) -> None:
-        print(f"  {'PASS' if ok else 'MISS'}  {label:<46} {detail}")
-        if not ok:
-            missed.append(f"{backend}: {label}")
-
-    print("targets:")
-    for name in ("today10", "today1000", "sets"):
-        s = stats[name]
-        check(
-            f"{name} ≥ {MIN_RATIO:.0%} of trivial req/s",
-            s["ratio"] >= MIN_RATIO,
-            f"{s['ratio']:.2f}",
-        )
-        check(f"{name} p95 < {MAX_P95_MS:.0f} ms", s["p95"] < MAX_P95_MS, f"{s['p95']:.1f} ms")
-    # CPU per request is the cost itself and barely moved by other work on the machine;
-    # p50 and req/s follow it on a quiet machine but swing with whatever else runs.
-    robust = not math.isnan(history_cpu)
-    check(
-        f"today cost flat in history (≤ x {MAX_HISTORY_COST}"
-        + (", server CPU/request)" if robust else ", p50 and req/s)"),
-        history_cpu <= MAX_HISTORY_COST
-        if robust
-        else history_p50 <= MAX_HISTORY_COST and history_cost <= MAX_HISTORY_COST,
-        f"CPU x {history_cpu:.2f}; p50 x {history_p50:.2f}, req/s x {history_cost:.2f}",
-    )
-    check("no error responses", total_errors == 0, str(total_errors))
-    return Outcome(backend, missed, total_errors)
-
-
-GROUPS_CPU = ("app", "db", "client")
+        makers = request_makers(server.port, seeded)
+        if args.mode in ("closed", "both"):
+            closed_report(backend, closed_loop(makers, server, meters, args), targets)
+        if args.mode in ("open", "both"):
+            rps = capacity(makers, server, meters)
+            print(f"  trivial endpoint's capacity: {rps:.0f} req/s")
+            return OpenResult(
+                backend, rps, open_loop(makers, server, meters, rps, args.open_seconds)
+            )
+    return None
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured, per run")
-    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured, per run")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--mode", choices=("closed", "open", "both"), default="both")
+    parser.add_argument("--seconds", type=float, default=10.0, help="closed loop, per run")
+    parser.add_argument("--warmup", type=float, default=2.0, help="closed loop, unmeasured")
+    parser.add_argument("--rounds", type=int, default=3, help="closed loop")
+    parser.add_argument("--open-seconds", type=float, default=30.0, help="open loop, per rate")
     parser.add_argument(
         "--solo-seconds",
         type=float,
         default=1.0,
-        help="after each run, this long with one client (latency without queueing); 0: skip",
+        help="after each closed run, this long with one client (no queueing); 0: skip",
     )
     parser.add_argument(
         "--pg-url",
-        default=os.environ.get("COACH_TEST_DATABASE_URL") or DEFAULT_PG,
+        default=pg_base_url(),
         help="PostgreSQL server (a schema is created in it and dropped afterwards)",
     )
     parser.add_argument(
@@ -835,39 +596,37 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="gunicorn's app, e.g. to compare a variant on PYTHONPATH",
     )
     args = parser.parse_args(argv)
-    if args.seconds <= 0 or args.warmup < 0 or args.rounds < 1 or args.solo_seconds < 0:
-        parser.error("--seconds must be > 0, --warmup and --solo-seconds ≥ 0, --rounds ≥ 1")
-    if (args.seconds + args.warmup + args.solo_seconds) * args.rounds > 900:
-        parser.error("a scenario may run at most 900 s in all")
+    if min(args.seconds, args.open_seconds) <= 0 or args.warmup < 0 or args.rounds < 1:
+        parser.error("--seconds and --open-seconds must be > 0, --warmup ≥ 0, --rounds ≥ 1")
+    if (
+        args.solo_seconds < 0
+        or (args.seconds + args.warmup + args.solo_seconds) * args.rounds > 900
+    ):
+        parser.error("--solo-seconds ≥ 0, and a scenario may run at most 900 s in all")
     return args
-
-
-def _stop(signum: int, _frame: Any) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
+    stop_on_sigterm()
     backends = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     workdir = Path(tempfile.mkdtemp(prefix="coach-bench-"))
-    outcomes: list[Outcome] = []
+    targets = Targets()
+    opened: list[OpenResult] = []
     try:
         for backend in backends:
             print(f"[{backend}]", flush=True)
-            outcomes.append(benchmark(backend, args, workdir))
+            if result := benchmark(backend, args, workdir, targets):
+                opened.append(result)
             print(flush=True)
     except KeyboardInterrupt:
         print("interrupted; cleaned up", file=sys.stderr)
         return 130
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    missed = [m for o in outcomes for m in o.missed]
-    print("summary: " + ("every target met" if not missed else "missed: " + "; ".join(missed)))
-    if any(o.errors for o in outcomes):
-        return 2
-    return 1 if missed else 0
+    if opened:
+        open_report(opened, targets)
+    return targets.summary()
 
 
 if __name__ == "__main__":
