@@ -451,6 +451,27 @@ async def _drive_open(
     return run
 
 
+def wait_until_idle(server: Server, quick_ms: float = 100.0, timeout: float = 120.0) -> float:
+    """Wait until the server has worked through what earlier runs left queued: an open
+    loop's unanswered requests stay in gunicorn's accept queue after their clients gave
+    up, and would delay the next run. Idle is three health checks in a row answered
+    within ``quick_ms``; returns the seconds waited."""
+    started = time.perf_counter()
+    quick = 0
+    while quick < 3 and time.perf_counter() - started < timeout:
+        t0 = time.perf_counter()
+        try:
+            url = f"http://{HOST}:{server.port}/api/health"
+            with urllib.request.urlopen(url, timeout=timeout) as answer:
+                answer.read()
+        except OSError:
+            quick = 0
+            time.sleep(0.2)
+            continue
+        quick = quick + 1 if (time.perf_counter() - t0) * 1000 <= quick_ms else 0
+    return time.perf_counter() - started
+
+
 def drive_open(
     makers: Sequence[RequestMaker],
     rate: float,

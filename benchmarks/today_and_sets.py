@@ -89,6 +89,7 @@ from harness import (
     postgres_schema,
     stop_on_sigterm,
     table,
+    wait_until_idle,
 )
 
 CLIENTS = 32
@@ -462,11 +463,13 @@ def open_loop(
             drive_open(makers[name], rate, min(2.0, seconds), server, meters)  # warm-up
             run = drive_open(makers[name], rate, seconds, server, meters)
             runs[fraction][name] = run
+            drained = wait_until_idle(server)
             print(
                 f"  {fraction:.0%} = {rate:6.0f} req/s {name:<10} p50 {run.percentile(0.5):6.1f}"
                 f"  p95 {run.percentile(0.95):6.1f}  p99 {run.percentile(0.99):6.1f}  max "
                 f"{run.percentile(1.0):7.1f} ms  late {run.late * 1000:5.1f} ms  errors "
-                f"{sum(run.errors.values())}  | app CPU {run.cpu_ms('app'):5.2f} ms/req",
+                f"{sum(run.errors.values())}  | app CPU {run.cpu_ms('app'):5.2f} ms/req"
+                + (f"  (then {drained:.0f} s to drain)" if drained > 1 else ""),
                 flush=True,
             )
     return runs
