@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import (
     BadRequest,
@@ -25,7 +25,6 @@ from werkzeug.exceptions import (
 from coach.accounts.auth import current_caller, requires_sign_in
 from coach.extensions import db
 from coach.request_body import refusal_of_text
-from coach.web.error_pages import error_page
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +46,16 @@ def error_body(error: HTTPException) -> dict[str, Any]:
     return body
 
 
+# Where the app's own error page is made for addresses outside /api. The web package
+# registers it (coach/web/routes.py), so this shared module needs no capability.
+PAGE_RENDERER = "coach.error_page"
+
+
 def render(error: HTTPException) -> Any:
     """The API's JSON answer for an HTTP error; other addresses get the app's page."""
-    if not request.path.startswith("/api"):
-        return error_page(error)
+    page = current_app.extensions.get(PAGE_RENDERER)
+    if page is not None and not request.path.startswith("/api"):
+        return page(error)
     code = error.code or 500
     if code >= 500:
         db.session.rollback()

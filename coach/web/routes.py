@@ -10,7 +10,9 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import NotFound
 
+from coach import errors
 from coach.web import assets
+from coach.web.error_pages import error_page
 
 web = Blueprint("web", __name__, template_folder="templates")
 
@@ -106,4 +108,5 @@ def service_worker() -> Response:
 
 def init_app(app: Flask) -> None:
     app.extensions["coach_web"] = assets.load()
+    app.extensions[errors.PAGE_RENDERER] = error_page
     app.register_blueprint(web)
