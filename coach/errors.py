@@ -22,7 +22,6 @@ from werkzeug.exceptions import (
     UnsupportedMediaType,
 )
 
-from coach.accounts.auth import current_caller, requires_sign_in
 from coach.extensions import db
 from coach.request_body import refusal_of_text
 
@@ -49,6 +48,9 @@ def error_body(error: HTTPException) -> dict[str, Any]:
 # Where the app's own error page is made for addresses outside /api. The web package
 # registers it (coach/web/routes.py), so this shared module needs no capability.
 PAGE_RENDERER = "coach.error_page"
+# Whether this request is a stranger's to a view behind sign-in; registered by
+# coach/accounts/auth.py for the same reason.
+STRANGER_CHECK = "coach.stranger_to_signed_in_view"
 
 
 def render(error: HTTPException) -> Any:
@@ -111,7 +113,8 @@ def _guard_request() -> None:
     except BadRequest:
         # Who asks comes first: a view behind sign-in answers 401 to a stranger,
         # whatever the stranger sent.
-        if current_caller() is None and requires_sign_in():
+        stranger = current_app.extensions.get(STRANGER_CHECK)
+        if stranger is not None and stranger():
             raise Unauthorized("Sign in first.") from None
         raise
 

@@ -22,6 +22,7 @@ from flask import Flask, Response, current_app, g, request
 from flask_smorest import Blueprint
 from werkzeug.exceptions import Forbidden, Unauthorized
 
+from coach import errors
 from coach.accounts.models import DeviceSession, Person
 from coach.database import utcnow
 from coach.domain.roles import Role
@@ -329,6 +330,11 @@ def requires_sign_in() -> bool:
     return bool(getattr(view, "requires_sign_in", False))
 
 
+def _stranger_to_signed_in_view() -> bool:
+    return current_caller() is None and requires_sign_in()
+
+
 def init_app(app: Flask) -> None:
+    app.extensions[errors.STRANGER_CHECK] = _stranger_to_signed_in_view
     app.before_request(_load_caller)
     app.after_request(_write_cookie)
