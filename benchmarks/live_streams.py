@@ -209,7 +209,14 @@ async def run_setup(
             timeout = aiohttp.ClientTimeout(total=None, sock_read=None)
             async with aiohttp.ClientSession(headers=headers, timeout=timeout) as http:
                 url = f"{urls[n % len(urls)]}/api/sessions/{doc['id']}/events"
-                async with http.get(url) as r:
+                # A full worker answers 503; a browser's EventSource retries, so do we.
+                for _attempt in range(50):
+                    r = await http.get(url)
+                    if r.status != 503:
+                        break
+                    r.release()
+                    await asyncio.sleep(0.2)
+                async with r:
                     if r.status != 200:
                         raise RuntimeError(f"stream {n}: {r.status}")
                     first = True
