@@ -78,6 +78,16 @@ def serve(port_out: Any, count: Any, delay: float) -> None:
     loop.run_forever()
 
 
+def start_push_service(delay: float) -> tuple[Any, str, Any]:
+    """The loopback push service in a process of its own: (process, origin, counter)."""
+    port, count = multiprocessing.Value("i", 0), multiprocessing.Value("l", 0, lock=False)
+    server = multiprocessing.Process(target=serve, args=(port, count, delay), daemon=True)
+    server.start()
+    while not port.value:
+        time.sleep(0.01)
+    return server, f"http://127.0.0.1:{port.value}", count
+
+
 # -- phases, each in a process of its own -------------------------------------------------
 
 
@@ -105,7 +115,7 @@ def setup(db_path: str, instance: str, n: int, origin: str) -> None:
     from coach.accounts.models import Person
     from coach.extensions import db
     from coach.reminders.delivery import b64url
-    from coach.reminders.models import PushSubscription
+    from coach.reminders.models import NextReminder, PushSubscription
     from coach.teams.models import Team
     from coach.teams.service import new_workplace
 
@@ -157,6 +167,10 @@ def setup(db_path: str, instance: str, n: int, origin: str) -> None:
                     }
                     for person_id in ids
                 ],
+            )
+            db.session.execute(  # due at once: the pass reads every one of them
+                sa.insert(NextReminder),
+                [{"person_id": person_id, "next_at": DUE_AT} for person_id in ids],
             )
             db.session.commit()
 
@@ -237,12 +251,7 @@ def main() -> None:
             print(json.dumps(naive_loop(db_path, instance, int(rest[0]))))
         return
 
-    port, count = multiprocessing.Value("i", 0), multiprocessing.Value("l", 0, lock=False)
-    server = multiprocessing.Process(target=serve, args=(port, count, args.delay), daemon=True)
-    server.start()
-    while not port.value:
-        time.sleep(0.01)
-    origin = f"http://127.0.0.1:{port.value}"
+    server, origin, count = start_push_service(args.delay)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             instance = str(Path(tmp) / "instance")

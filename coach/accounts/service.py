@@ -25,6 +25,7 @@ from coach.accounts.models import DeviceSession, Invite, Person, SignInLink
 from coach.database import utcnow, valid_id
 from coach.domain.roles import Role, may_invite
 from coach.extensions import db
+from coach.reminders import schedule
 from coach.teams.models import Team
 from coach.teams.service import team_for
 
@@ -68,6 +69,8 @@ def set_credentials(person: Person, email: str, password: str, current: str | No
         # Whoever knew the old password may be signed in elsewhere: only this device
         # stays. (Setting a first password keeps the phones signed in by links.)
         end_sessions(person.id, keep=current_session_id())
+    db.session.flush()
+    schedule.refresh_people([person.id])  # an email makes the email fallback possible
     db.session.commit()
     return person
 
@@ -92,6 +95,9 @@ def update_me(person: Person, changes: dict[str, Any]) -> Person:
         if field in changes:
             value = changes[field]
             setattr(person, field, value.strip() if field == "display_name" else value)
+    if "time_zone" in changes:
+        db.session.flush()
+        schedule.refresh_people([person.id])  # the reminder follows the zone
     db.session.commit()
     return person
 

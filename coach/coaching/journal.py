@@ -28,6 +28,7 @@ from coach.domain.catalogue import Exercise
 from coach.domain.progression import ProgressionRules
 from coach.extensions import db
 from coach.live.models import LiveParticipant
+from coach.reminders import schedule
 from coach.teams.models import BandLevel
 
 SET_FIELDS = (
@@ -234,7 +235,15 @@ def log_set(person: Member, values: dict[str, Any]) -> tuple[WorkoutSet, bool]:
     if values.get("session_id") is not None and not in_session(person.id, values["session_id"]):
         invalid(session_id="Not a live session you have joined.")
     band_set = person.band_set_id if values.get("band_level") is not None else None
-    return _idempotent_insert(person, WorkoutSet, values, SET_FIELDS, band_set)
+    row, created = _idempotent_insert(person, WorkoutSet, values, SET_FIELDS, band_set)
+    if created:  # trained today: no reminder today (one cheap read after the first set)
+        _sets_changed(person, row["local_date"] if isinstance(row, dict) else row.local_date)
+    return row, created
+
+
+def _sets_changed(person: Member, day: date, *, logged: bool = True) -> None:
+    schedule.sets_changed(person.id, person.effective_time_zone, day, logged=logged)
+    db.session.commit()
 
 
 def own_set(person: Person, set_id: uuid.UUID) -> WorkoutSet:
@@ -256,7 +265,10 @@ def correct_set(person: Person, set_id: uuid.UUID, changes: dict[str, Any]) -> W
 
 
 def delete_set(person: Person, set_id: uuid.UUID) -> None:
-    db.session.delete(own_set(person, set_id))
+    row = own_set(person, set_id)
+    db.session.delete(row)
+    db.session.flush()
+    schedule.sets_changed(person.id, person.effective_time_zone, row.local_date, logged=False)
     db.session.commit()
 
 

@@ -111,3 +111,40 @@ def due_reminder(
 def end_of_local_day(day: date, time_zone: str) -> datetime:
     """The first moment (UTC) of the day after ``day`` in the zone."""
     return local_moment(day + timedelta(days=1), time(0, 0), ZoneInfo(time_zone))
+
+
+def snooze_slot(moment: datetime, time_zone: str) -> tuple[date, str]:
+    """The local day and the claim slot of a reminder snoozed to ``moment``."""
+    wall = moment.astimezone(ZoneInfo(time_zone))
+    return wall.date(), f"snooze-{wall:%H%M}"
+
+
+def next_instant(
+    schedule: ReminderSchedule,
+    now: datetime,
+    late_by_at_most: timedelta,
+    snoozed_until: datetime | None = None,
+    trained_days: Collection[date] = (),
+    taken: Collection[tuple[date, str]] = (),
+) -> datetime | None:
+    """The first moment (UTC) from which the worker has a reminder to send: today's
+    while it is due and not ``taken`` (claimed already: (local day, slot) pairs), else
+    the next one to come, or one snoozed to a time not yet past its use; the earliest
+    of these. A moment before ``now`` means due now. None: nothing is coming."""
+    if not schedule.enabled:
+        return None
+    found = []
+    due = due_reminder(schedule, now, late_by_at_most, trained_days)
+    if due is not None and (due[0], "daily") not in taken:
+        found.append(due[1])
+    # A day whose reminder was claimed already has none left (its time may have moved
+    # later since it was sent).
+    done = set(trained_days) | {day for day, slot in taken if slot == "daily"}
+    upcoming = next_reminder(schedule, now, done)
+    if upcoming is not None:
+        found.append(upcoming)
+    if snoozed_until is not None and now <= snoozed_until + late_by_at_most:
+        slot = snooze_slot(snoozed_until, schedule.time_zone)
+        if slot not in taken:
+            found.append(snoozed_until)
+    return min(found, default=None)

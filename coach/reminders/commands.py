@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from coach.extensions import db
+from coach.reminders import schedule
 from coach.reminders.worker import send_due, worker_name
 
 reminders_cli = AppGroup("reminders", help="Daily push reminders.")
@@ -35,6 +36,12 @@ def send_due_command(at: str | None) -> None:
     """One pass: send what is due now (for cron, every minute)."""
     summary = send_due(_moment(at))
     click.echo(summary.line())
+
+
+@reminders_cli.command("refresh")
+def refresh_command() -> None:
+    """Recompute everyone's next reminder (after the holiday calendar was upgraded)."""
+    click.echo(f"{schedule.refresh_everyone()} people's next reminders recomputed")
 
 
 @reminders_cli.command("run")

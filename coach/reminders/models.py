@@ -44,6 +44,17 @@ class ReminderSettings(db.Model):
     snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class NextReminder(db.Model):
+    """When the worker next has a reminder to send a person (UTC): kept true by every
+    change it depends on (coach/reminders/schedule.py), so a pass reads only the rows
+    whose time has come. Only people who can get a reminder have a row."""
+
+    __tablename__ = "next_reminders"
+
+    person_id: Mapped[int] = mapped_column(_person_fk(), primary_key=True)
+    next_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class ReminderClaim(db.Model):
     """One reminder of one person on one local day, claimed by a worker before it
     sends. The unique key is what keeps two workers from sending it twice. The worker

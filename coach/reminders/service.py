@@ -17,7 +17,7 @@ from werkzeug.exceptions import NotFound
 from coach.accounts.models import Person
 from coach.coaching.models import WorkoutSet
 from coach.database import utcnow
-from coach.domain.calendar import WORKDAYS, ordered_weekdays, parse_wall_clock
+from coach.domain.calendar import WORKDAYS, ordered_weekdays
 from coach.domain.reminders import ReminderSchedule, end_of_local_day, local_day, next_reminder
 from coach.extensions import db
 from coach.reminders import keys, mail
@@ -29,6 +29,7 @@ from coach.reminders.delivery import (
     RetryPolicy,
 )
 from coach.reminders.models import DeliveryAttempt, PushSubscription, ReminderSettings
+from coach.reminders.schedule import default_time, refresh_people
 from coach.reminders.texts import TEXTS
 
 PROBLEM_AFTER = timedelta(days=3)
@@ -63,6 +64,7 @@ def subscribe(
     ).all()
     if surplus:
         db.session.execute(sa.delete(PushSubscription).where(PushSubscription.id.in_(surplus)))
+    refresh_people([person.id])  # a first device: reminders start
     db.session.commit()
     return row, created
 
@@ -76,6 +78,8 @@ def unsubscribe(person: Person, endpoint: str) -> None:
     if row is None:
         raise NotFound("No such subscription of yours.")
     db.session.delete(row)
+    db.session.flush()
+    refresh_people([person.id])  # the last device gone: no more reminders
     db.session.commit()
 
 
@@ -101,10 +105,6 @@ def devices_of(person_ids: Iterable[int]) -> dict[int, list[Device]]:
 
 
 # -- the schedule ----------------------------------------------------------------------
-
-
-def default_time() -> time:
-    return parse_wall_clock(str(current_app.config["DEFAULT_REMINDER_TIME"]))
 
 
 def schedule_from(
@@ -199,6 +199,8 @@ def update_reminders(person: Person, values: dict[str, Any]) -> dict[str, Any]:
     settings.email_fallback = values.get("email_fallback", False)
     if "time_zone" in values:  # one zone per person: the reminder's is the person's
         person.time_zone = values["time_zone"]
+    db.session.flush()
+    refresh_people([person.id])
     db.session.commit()
     return reminder_view(person)
 
@@ -211,6 +213,8 @@ def snooze(person: Person) -> dict[str, Any]:
         db.session.add(settings)
     minutes = int(current_app.config["REMINDER_SNOOZE_MINUTES"])
     settings.snoozed_until = (utcnow() + timedelta(minutes=minutes)).replace(microsecond=0)
+    db.session.flush()
+    refresh_people([person.id])
     db.session.commit()
     return {"snoozed_until": settings.snoozed_until}
 
@@ -453,6 +457,10 @@ def push_to_people(
 
     results = asyncio.run(send()) if notifications else []
     outcomes = record_results(results, {}, utcnow())
+    gone = {r.notification.device for r in results if r.outcome == "gone"}
+    lost = {p for p, own in devices.items() if gone.intersection(own)}
+    if lost:  # a last device gone: no reminders until one is added
+        refresh_people(lost)
     db.session.commit()
     report.devices = len(results)
     report.delivered = sum(r.outcome == "delivered" for r in results)

@@ -1,7 +1,8 @@
 """One pass of the reminder worker: find what is due, claim it, send it, record it.
 
-People are read in batches by id (keyset pagination), so memory does not grow with
-the number of people. Each due reminder — a person on a local day, daily or snoozed —
+A pass reads only the people whose stored next instant has come (schedule.py keeps it
+true), in batches, so its work is in proportion to what is due, not to how many people
+there are. Each due reminder — a person on a local day, daily or snoozed —
 is claimed with an INSERT that the unique key (person, local day, slot) lets only one
 worker win, on SQLite and PostgreSQL alike; only then is it sent.
 
@@ -28,7 +29,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from time import monotonic
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -37,24 +37,32 @@ from sqlalchemy.dialects import postgresql, sqlite
 from coach.accounts.models import Person
 from coach.coaching.models import WorkoutSet
 from coach.database import utcnow
-from coach.domain.reminders import ReminderSchedule, due_reminder, local_day
+from coach.domain.reminders import due_reminder, snooze_slot
 from coach.extensions import db
 from coach.reminders import mail
 from coach.reminders.delivery import DeviceResult, PushSender
-from coach.reminders.models import PushSubscription, ReminderClaim, ReminderSettings
-from coach.reminders.service import (
+from coach.reminders.models import NextReminder, ReminderClaim, ReminderSettings
+from coach.reminders.schedule import (
     default_time,
+    instants,
+    refresh_people,
+    schedule_of_row,
+    schedule_rows,
+    store,
+)
+from coach.reminders.service import (
     devices_of,
     in_chunks,
     new_sender,
     notifications_for,
     record_results,
 )
-from coach.teams.models import Team, Workplace
+from coach.teams.models import Workplace
 
 
 @dataclass
 class PassSummary:
+    read: int = 0  # people whose next instant had come
     due: int = 0
     claimed: int = 0
     delivered: int = 0
@@ -97,71 +105,21 @@ def _people_columns() -> tuple[Any, ...]:
     )
 
 
-def _candidates(after_id: int, limit: int) -> sa.Select[Any]:
-    has_device = sa.exists().where(PushSubscription.person_id == Person.id)
-    wants_email = sa.and_(ReminderSettings.email_fallback.is_(True), Person.email.is_not(None))
-    return (
-        sa.select(
-            Person.id,
-            Person.language,
-            Person.email,
-            sa.func.coalesce(Person.time_zone, Workplace.time_zone),
-            Team.reminder_time,
-            Team.workdays,
-            ReminderSettings.enabled,
-            ReminderSettings.at,
-            ReminderSettings.days,
-            ReminderSettings.email_fallback,
-            ReminderSettings.snoozed_until,
-        )
-        .join(Workplace, Workplace.id == Person.workplace_id)
-        .outerjoin(Team, Team.id == Person.team_id)
-        .outerjoin(ReminderSettings, ReminderSettings.person_id == Person.id)
-        .where(Person.id > after_id, sa.or_(has_device, wants_email))
-        .where(sa.or_(ReminderSettings.enabled.is_(None), ReminderSettings.enabled.is_(True)))
-        .order_by(Person.id)
-        .limit(limit)
-    )
-
-
 def _due_in(rows: list[Any], now: datetime, late: timedelta, fallback_time: time) -> list[Due]:
+    """What is due at ``now``, decided from scratch from each person's schedule."""
     found: list[Due] = []
-    for (
-        person_id,
-        language,
-        email,
-        zone,
-        team_time,
-        team_days,
-        enabled,
-        own_time,
-        own_days,
-        email_fallback,
-        snoozed_until,
-    ) in rows:
-        schedule = ReminderSchedule(
-            enabled is not False,
-            own_time or team_time or fallback_time,
-            tuple(own_days or team_days or ("mon", "tue", "wed", "thu", "fri")),
-            zone,
-        )
+    for row in rows:
+        person_id, language, email, zone = row[:4]
+        email_fallback, snoozed_until = row[9], row[10]
+        schedule = schedule_of_row(row, fallback_time)
         base = (person_id, language, email, bool(email_fallback), zone)
         daily = due_reminder(schedule, now, late)
         if daily is not None:
             found.append(Due(*base, daily[0], "daily", daily[1]))
         if snoozed_until is not None and snoozed_until <= now <= snoozed_until + late:
-            day = local_day(snoozed_until, zone)
-            wall = snoozed_until.astimezone(ZoneInfo(zone))
-            found.append(Due(*base, day, f"snooze-{wall:%H%M}", snoozed_until))
+            day, slot = snooze_slot(snoozed_until, zone)
+            found.append(Due(*base, day, slot, snoozed_until))
     return found
-
-
-def _not_trained(due: list[Due]) -> list[Due]:
-    """Drop reminders of people who have trained that day already."""
-    if not due:
-        return due
-    trained = _trained(due)
-    return [d for d in due if (d.person_id, d.day) not in trained]
 
 
 def _trained(due: list[Due]) -> set[tuple[int, date]]:
@@ -226,7 +184,8 @@ class Leases:
 
 
 def _claim(due: list[Due], leases: Leases) -> list[Due]:
-    """Claim what nobody else has; the unique key lets one worker win each."""
+    """Claim what nobody else has; the unique key lets one worker win each. In the
+    caller's transaction (not committed)."""
     if not due:
         return []
     by_key = {(d.person_id, d.day, d.slot): d for d in due}
@@ -244,11 +203,7 @@ def _claim(due: list[Due], leases: Leases) -> list[Due]:
         }
         for d in due
     ]
-    # End the read transaction first: on SQLite a transaction that read and then
-    # writes fails at once (no busy wait) if another worker wrote in between.
-    db.session.rollback()
-    dialect = db.session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ReminderClaim)
+    insert = (postgresql.insert if _on_postgresql() else sqlite.insert)(ReminderClaim)
     statement = insert.on_conflict_do_nothing(
         index_elements=["person_id", "local_date", "slot"]
     ).returning(
@@ -260,8 +215,50 @@ def _claim(due: list[Due], leases: Leases) -> list[Due]:
         d.claim_id = claim_id
         claimed.append(d)
         leases.held.add(claim_id)
-    db.session.commit()  # the claims are visible to every other worker from here
     return claimed
+
+
+def _on_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _claim_due(run: Pass, fallback: time) -> tuple[list[Due], int]:
+    """Claim what is due among the people whose next instant has come, a batch in
+    instant order; move each one's instant on. On PostgreSQL the batch's rows are
+    locked with SKIP LOCKED, so workers on any number of hosts take disjoint batches;
+    SQLite (one host) runs the same statements without it. Returns the claimed and how
+    many people were read."""
+    now = run.clock()
+    pick = (
+        sa.select(NextReminder.person_id)
+        .where(NextReminder.next_at <= now)
+        .order_by(NextReminder.next_at)
+        .limit(run.batch)
+    )
+    postgres = _on_postgresql()
+    if postgres:
+        pick = pick.with_for_update(skip_locked=True)
+    ids = db.session.scalars(pick).all()
+    if not ids:
+        db.session.rollback()
+        return [], 0
+    rows = db.session.execute(schedule_rows(Person.id.in_(ids))).all()
+    due = _due_in(rows, now, run.late, fallback)
+    trained = _trained(due)
+    due = [d for d in due if (d.person_id, d.day) not in trained]
+    run.summary.due += len(due)
+    if not postgres:
+        # End the read transaction first: on SQLite a transaction that read and then
+        # writes fails at once (no busy wait) if another worker wrote in between.
+        db.session.rollback()
+    claimed = _claim(due, run.leases)
+    taken = {(d.person_id, d.day, d.slot) for d in due}  # by this worker or another
+    found = instants(rows, now, run.late, fallback, trained, taken)
+    # Anything due is claimed now; an instant still past would be read again at once.
+    soon = now + timedelta(seconds=1)
+    store(ids, {pid: max(at, soon) if at else None for pid, at in found.items()})
+    db.session.commit()  # claims and instants visible to every other worker from here
+    return claimed, len(ids)
 
 
 def _take_over(leases: Leases, late: timedelta, limit: int) -> tuple[list[Due], int]:
@@ -350,8 +347,10 @@ def _take_over(leases: Leases, late: timedelta, limit: int) -> tuple[list[Due], 
 
 class Confirmations:
     """Records each person's push answers as soon as they are in, a group at a time:
-    whoever finished while the last group was being written goes in the next one, so
-    a busy pass writes in few transactions and a quiet one without delay."""
+    whoever finished within a few milliseconds of each other, or while the last group
+    was being written, goes in one transaction."""
+
+    GATHER_SECONDS = 0.02
 
     def __init__(self, record: Callable[[list[tuple[Due, list[DeviceResult]]]], None]) -> None:
         self.record = record
@@ -368,6 +367,9 @@ class Confirmations:
     async def run(self) -> None:
         while True:
             await self.wake.wait()
+            # A moment for the answers arriving together to join one transaction:
+            # one commit per person would cost more than the sending.
+            await asyncio.sleep(self.GATHER_SECONDS)
             self.wake.clear()
             group, self.pending = self.pending, []
             try:
@@ -405,6 +407,9 @@ class Pass:
         now = self.clock()
         results = [r for _, person_results in group for r in person_results]
         outcomes = record_results(results, {d.person_id: d.claim_id for d, _ in group}, now)
+        lost_devices = {d.person_id for d, rs in group if any(r.outcome == "gone" for r in rs)}
+        if lost_devices:  # the last device gone: no reminders until one is added
+            refresh_people(lost_devices, now)
         confirmed: dict[str, list[int]] = {}
         retries: list[dict[str, Any]] = []
         for d, person_results in group:
@@ -485,7 +490,6 @@ class Pass:
 async def _send_due(now: datetime, worker: str) -> PassSummary:
     run = Pass(Clock(now), worker)
     fallback = default_time()
-    after_id = 0
     async with new_sender() as sender:
         heartbeat = asyncio.ensure_future(run.leases.keep_alive())
         try:
@@ -497,18 +501,12 @@ async def _send_due(now: datetime, worker: str) -> PassSummary:
                 run.summary.claimed += len(taken)
                 await run.deliver(sender, taken)
             while True:
-                rows = db.session.execute(_candidates(after_id, run.batch)).all()
-                db.session.rollback()  # no transaction held open while sending
-                if not rows:
-                    break
-                after_id = rows[-1][0]
-                due = _not_trained(_due_in(rows, run.clock(), run.late, fallback))
-                run.summary.due += len(due)
-                claimed = _claim(due, run.leases)
+                claimed, read = _claim_due(run, fallback)
+                run.summary.read += read
                 run.summary.claimed += len(claimed)
                 if claimed:
                     await run.deliver(sender, claimed)
-                if len(rows) < run.batch:
+                if read < run.batch:
                     break
         finally:
             heartbeat.cancel()

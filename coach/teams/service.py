@@ -17,6 +17,7 @@ from coach.domain.calendar import ordered_weekdays, team_program_week
 from coach.domain.instruction import add_months
 from coach.domain.roles import Role
 from coach.extensions import db
+from coach.reminders import schedule
 from coach.teams.models import BandLevel, BandSet, Team, Workplace
 from coach.teams.participation import workplace_today
 
@@ -59,6 +60,9 @@ def update_workplace(workplace: Workplace, changes: dict[str, Any]) -> Workplace
         if field in changes:
             value = changes[field]
             setattr(workplace, field, value.strip() if field == "name" else value)
+    if "time_zone" in changes:
+        db.session.flush()
+        schedule.refresh_workplace(workplace.id)  # its people's reminders move
     db.session.commit()
     return workplace
 
@@ -140,6 +144,9 @@ def update_team(team: Team, changes: dict[str, Any]) -> Team:
     if "name" in changes:
         _ensure_unique_name(team.workplace_id, changes["name"].strip(), team.id)
     _apply(team, changes)
+    if "reminder_time" in changes or "workdays" in changes:
+        db.session.flush()
+        schedule.refresh_team(team.id)  # the members' next reminders move
     db.session.commit()
     return with_roster([team])[0]
 

@@ -17,7 +17,7 @@ from coach.extensions import db
 from coach.reminders.models import DeliveryAttempt, ReminderClaim, ReminderSettings
 from coach.reminders.worker import send_due
 from tests.factories import make_person
-from tests.reminders.helpers import MONDAY_1125, person_with_device, team_at
+from tests.reminders.helpers import MONDAY_1125, due_at_once, person_with_device, team_at
 from tests.reminders.push_service import Answer, PushService
 
 
@@ -62,6 +62,7 @@ def smtp(app: Flask) -> Iterator[list[bytes]]:
 def wants_email(person_id: int) -> None:
     db.session.add(ReminderSettings(person_id=person_id, email_fallback=True))
     db.session.commit()
+    due_at_once(person_id)
 
 
 def test_no_working_device_means_an_email(app: Flask, push: PushService, smtp: list[bytes]) -> None:

@@ -18,7 +18,7 @@ from coach.reminders.models import DeliveryAttempt, PushSubscription
 from coach.reminders.service import MAX_DEVICES
 from coach.reminders.worker import send_due
 from tests.factories import make_person, signed_in_client
-from tests.reminders.helpers import MONDAY_1125, team_at
+from tests.reminders.helpers import MONDAY_1125, due_at_once, team_at
 from tests.reminders.push_service import Answer, PushService
 
 P256DH = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
@@ -151,6 +151,7 @@ def test_the_worker_never_connects_to_an_internal_address(
             )
         )
     db.session.commit()
+    due_at_once(*people)
     summary = send_due(MONDAY_1125)
     assert summary.delivered == 0
     assert dict(push.requests) == {}

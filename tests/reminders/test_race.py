@@ -11,9 +11,14 @@ from flask import Flask
 
 from coach.accounts.models import Person
 from coach.extensions import db
-from coach.reminders.models import DeliveryAttempt, PushSubscription, ReminderClaim
+from coach.reminders.models import (
+    DeliveryAttempt,
+    NextReminder,
+    PushSubscription,
+    ReminderClaim,
+)
 from coach.reminders.worker import PassSummary, send_due
-from tests.reminders.helpers import MONDAY_1125, team_at
+from tests.reminders.helpers import LONG_AGO, MONDAY_1125, team_at
 from tests.reminders.push_service import PushService
 
 PEOPLE = 10_000
@@ -49,6 +54,9 @@ def bulk_people_with_devices(push: PushService, count: int) -> None:
             }
             for person_id in ids
         ],
+    )
+    db.session.execute(
+        sa.insert(NextReminder), [{"person_id": pid, "next_at": LONG_AGO} for pid in ids]
     )
     db.session.commit()
 

@@ -21,7 +21,7 @@ from coach.reminders.models import (
     ReminderSettings,
 )
 from coach.reminders.worker import send_due
-from tests.reminders.helpers import MONDAY_1125, person_with_device, team_at
+from tests.reminders.helpers import MONDAY_1125, due_at_once, person_with_device, team_at
 from tests.reminders.push_service import Answer, PushService
 
 
@@ -137,6 +137,7 @@ def test_own_time_and_zone_override_the_team(app: Flask, push: PushService) -> N
     person, _ = person_with_device(push, time_zone="Pacific/Auckland")
     db.session.add(ReminderSettings(person_id=person.id, at=time(9, 0), days=["tue"]))
     db.session.commit()
+    due_at_once(person.id)
     # Tuesday 24 November 2026, 09:00 in Auckland (NZDT, +13) = Monday 20:00 UTC
     assert send_due(datetime(2026, 11, 23, 19, 59, tzinfo=UTC)).due == 0
     assert send_due(datetime(2026, 11, 23, 20, 0, tzinfo=UTC)).delivered == 1
@@ -269,6 +270,7 @@ def test_snoozed_reminder_comes_again(app: Flask, push: PushService) -> None:
         ReminderSettings(person_id=person.id, snoozed_until=MONDAY_1125 + timedelta(minutes=15))
     )
     db.session.commit()
+    due_at_once(person.id)
     assert send_due(MONDAY_1125 + timedelta(minutes=14)).claimed == 0
     assert send_due(MONDAY_1125 + timedelta(minutes=15)).delivered == 1
     assert send_due(MONDAY_1125 + timedelta(minutes=16)).claimed == 0
@@ -281,6 +283,7 @@ def test_disabled_reminders_are_not_sent(app: Flask, push: PushService) -> None:
     person, _ = person_with_device(push)
     db.session.add(ReminderSettings(person_id=person.id, enabled=False))
     db.session.commit()
+    due_at_once(person.id)
     assert send_due(MONDAY_1125).due == 0
 
 

@@ -1,0 +1,210 @@
+"""Each person's next reminder instant, stored so that a pass reads only who is due.
+
+``next_reminders`` holds one row per person who can get a reminder (reminders on, and
+a device or the email fallback): the UTC instant from which the worker has something
+to send them — today's reminder while it is due and not yet claimed, else the next one
+to come, or a snoozed one, whichever is first. A pass reads only rows whose instant
+has come (an index range), claims what is due and moves each instant on. The rules
+stay those of ``coach.domain.reminders``: the instant is recomputed from the local
+wall-clock time each day, so daylight saving and holidays hold as before, and the pass
+still checks from scratch that a reminder is due before it claims it.
+
+Everything an instant depends on calls ``refresh_people`` (or ``refresh_team``,
+``refresh_workplace``) in its own transaction: the schedule and time zone, the team's
+time and workdays, a snooze, a set logged or deleted today, a device added or the last
+one removed. ``flask reminders refresh`` recomputes everyone (after an upgrade of the
+holiday calendar, the ``holidays`` package; the release step runs it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+
+from coach.accounts.models import Person
+from coach.coaching.models import WorkoutSet
+from coach.database import utcnow
+from coach.domain.calendar import WORKDAYS, parse_wall_clock
+from coach.domain.reminders import ReminderSchedule, local_day, next_instant
+from coach.extensions import db
+from coach.reminders.models import (
+    NextReminder,
+    PushSubscription,
+    ReminderClaim,
+    ReminderSettings,
+)
+from coach.teams.models import Team, Workplace
+
+
+def reachable() -> sa.ColumnElement[bool]:
+    """Reminders on, and a device to push to or an email to fall back on."""
+    has_device = sa.exists().where(PushSubscription.person_id == Person.id)
+    wants_email = sa.and_(ReminderSettings.email_fallback.is_(True), Person.email.is_not(None))
+    enabled = sa.or_(ReminderSettings.enabled.is_(None), ReminderSettings.enabled.is_(True))
+    return sa.and_(enabled, sa.or_(has_device, wants_email))
+
+
+def schedule_rows(where: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    """What a person's reminders depend on, for the people ``where`` picks who can get
+    one: id, language, email, zone, team time and days, own settings, snooze."""
+    return (
+        sa.select(
+            Person.id,
+            Person.language,
+            Person.email,
+            sa.func.coalesce(Person.time_zone, Workplace.time_zone),
+            Team.reminder_time,
+            Team.workdays,
+            ReminderSettings.enabled,
+            ReminderSettings.at,
+            ReminderSettings.days,
+            ReminderSettings.email_fallback,
+            ReminderSettings.snoozed_until,
+        )
+        .join(Workplace, Workplace.id == Person.workplace_id)
+        .outerjoin(Team, Team.id == Person.team_id)
+        .outerjoin(ReminderSettings, ReminderSettings.person_id == Person.id)
+        .where(where, reachable())
+    )
+
+
+def default_time() -> time:
+    return parse_wall_clock(str(current_app.config["DEFAULT_REMINDER_TIME"]))
+
+
+def schedule_of_row(row: Sequence[Any], fallback: time) -> ReminderSchedule:
+    _id, _lang, _email, zone, team_time, team_days, enabled, own_time, own_days = row[:9]
+    return ReminderSchedule(
+        enabled is not False,
+        own_time or team_time or fallback,
+        tuple(own_days or team_days or WORKDAYS),
+        zone,
+    )
+
+
+def late_window() -> timedelta:
+    return timedelta(minutes=float(current_app.config["REMINDER_LATE_MINUTES"]))
+
+
+def instants(
+    rows: Sequence[Sequence[Any]],
+    now: datetime,
+    late: timedelta,
+    fallback: time,
+    trained: set[tuple[int, date]],
+    taken: set[tuple[int, date, str]],
+) -> dict[int, datetime | None]:
+    """Each row's next instant, given who trained and what is claimed already."""
+    taken_by: dict[int, set[tuple[date, str]]] = {}
+    for person_id, day, slot in taken:
+        taken_by.setdefault(person_id, set()).add((day, slot))
+    found: dict[int, datetime | None] = {}
+    for row in rows:
+        person_id = row[0]
+        schedule = schedule_of_row(row, fallback)
+        today = local_day(now, schedule.time_zone)
+        found[person_id] = next_instant(
+            schedule,
+            now,
+            late,
+            snoozed_until=row[10],
+            trained_days={today} if (person_id, today) in trained else (),
+            taken=taken_by.get(person_id, ()),
+        )
+    return found
+
+
+def store(ids: Iterable[int], found: dict[int, datetime | None]) -> None:
+    """Write the instants; people without one (or not in ``found``) lose their row.
+    Not committed."""
+    values = [{"person_id": pid, "next_at": at} for pid, at in found.items() if at is not None]
+    gone = [pid for pid in ids if found.get(pid) is None]
+    if values:
+        dialect = db.session.get_bind().dialect.name
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(NextReminder)
+        db.session.execute(
+            insert.on_conflict_do_update(
+                index_elements=["person_id"], set_={"next_at": insert.excluded.next_at}
+            ),
+            values,
+        )
+    for start in range(0, len(gone), 500):
+        db.session.execute(
+            sa.delete(NextReminder).where(NextReminder.person_id.in_(gone[start : start + 500]))
+        )
+
+
+def refresh_people(person_ids: Iterable[int], now: datetime | None = None) -> None:
+    """Recompute these people's next reminder instants from scratch, in the caller's
+    transaction (not committed). Call it after changing anything a reminder depends
+    on; it reads what is stored, so flush first."""
+    ids = sorted(set(person_ids))
+    now = now or utcnow()
+    late, fallback = late_window(), default_time()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = db.session.execute(schedule_rows(Person.id.in_(chunk))).all()
+        days = {local_day(now, row[3]) for row in rows}
+        trained: set[tuple[int, date]] = set()
+        taken: set[tuple[int, date, str]] = set()
+        if rows and days:
+            trained = {
+                (person_id, day)
+                for person_id, day in db.session.execute(
+                    sa.select(WorkoutSet.person_id, WorkoutSet.local_date)
+                    .where(WorkoutSet.person_id.in_(chunk), WorkoutSet.local_date.in_(days))
+                    .distinct()
+                )
+            }
+            claims = sa.select(
+                ReminderClaim.person_id, ReminderClaim.local_date, ReminderClaim.slot
+            ).where(ReminderClaim.person_id.in_(chunk), ReminderClaim.local_date.in_(days))
+            taken = {(person_id, day, slot) for person_id, day, slot in db.session.execute(claims)}
+        store(chunk, instants(rows, now, late, fallback, trained, taken))
+
+
+def refresh_team(team_id: int) -> None:
+    """A team's time or workdays changed: its members' next reminders move (not
+    committed)."""
+    refresh_people(db.session.scalars(sa.select(Person.id).where(Person.team_id == team_id)))
+
+
+def refresh_workplace(workplace_id: int) -> None:
+    """The workplace's time zone changed (not committed)."""
+    refresh_people(
+        db.session.scalars(sa.select(Person.id).where(Person.workplace_id == workplace_id))
+    )
+
+
+def refresh_everyone(batch: int = 5000) -> int:
+    """Everyone who can get a reminder, in batches, each committed; returns how many."""
+    done, after = 0, 0
+    while True:
+        ids = db.session.scalars(
+            sa.select(Person.id).where(Person.id > after).order_by(Person.id).limit(batch)
+        ).all()
+        if not ids:
+            return done
+        refresh_people(ids)
+        db.session.commit()
+        done, after = done + len(ids), ids[-1]
+
+
+def sets_changed(person_id: int, time_zone: str, day: date, *, logged: bool) -> None:
+    """A set was logged (or deleted) on local ``day``. A reminder on that day moves to
+    the next (or one that moved may come back): one primary-key read, and a refresh
+    only when the day's reminder is concerned, so only a day's first set costs more.
+    Not committed."""
+    next_at = db.session.scalar(
+        sa.select(NextReminder.next_at).where(NextReminder.person_id == person_id)
+    )
+    if next_at is None:  # no reminders to this person (off, or no device)
+        return
+    on = local_day(next_at, time_zone)
+    if (logged and on == day) or (not logged and on > day):
+        refresh_people([person_id])
