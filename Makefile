@@ -26,7 +26,10 @@ install: $(VENV)/.installed
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	COACH_PUBLIC_URL=$${COACH_PUBLIC_URL:-http://$(HOST):$(PORT)} $(FLASK) demo load
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - 'coach:create_app()'
+	# The same public address for the server: links use it and its host is trusted.
+	# gthread, as in the Procfile: a live session's event streams hold threads, not workers.
+	COACH_PUBLIC_URL=$${COACH_PUBLIC_URL:-http://$(HOST):$(PORT)} \
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --worker-class gthread --workers 2 --threads $${WEB_THREADS:-320} --access-logfile - 'coach:create_app()'
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
