@@ -302,7 +302,7 @@ def _take_over(leases: Leases, late: timedelta, limit: int) -> tuple[list[Due], 
             .values(confirmed_at=utcnow(), outcome="failed")
         )
     db.session.commit()
-    live = [row for row in taken if row.id not in set(expired)]
+    live = [row for row in taken if row.due_at + late >= now]
     if not live:
         return [], len(expired)
     people = {
