@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from coach.reminders import routes as reminder_routes
     from coach.request_body import ApiRequest
     from coach.schemas import WallClockTime, openapi_plugin
+    from coach.team_today import routes as team_today_routes
     from coach.teams import pages as team_pages
     from coach.teams import routes as team_routes
     from coach.web import routes as web_routes
@@ -75,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         instruction_routes.blp,
         reminder_routes.blp,
         live_routes.blp,
+        team_today_routes.blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(catalogue_routes.pages)

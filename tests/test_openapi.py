@@ -117,6 +117,9 @@ OPERATIONS: dict[str, set[str]] = {
     "/api/sessions/{session_id}/join": {"post"},
     "/api/sessions/{session_id}/leave": {"post"},
     "/api/sessions/{session_id}/control": {"post"},
+    "/api/teams/{team_id}/today": {"get"},
+    "/api/teams/{team_id}/high-fives": {"post"},
+    "/api/me/high-fives": {"get"},
 }
 PUBLIC = {
     ("get", "/api/health"),
@@ -133,12 +136,14 @@ PUBLIC = {
     ("get", "/api/push/public-key"),
     ("get", "/api/time"),
 }
-# Taking part in a team's session and leading it are for its members and its host: an
-# admin (the fuzz's caller) is refused by design, so only the refusals are fuzzed.
+# Taking part in a team's session and leading it are for its members and its host,
+# and high-fives for its members: an admin (the fuzz's caller) is refused by design,
+# so only the refusals are fuzzed.
 NOT_FOR_ADMINS = {
     ("post", "/api/sessions/{session_id}/join"),
     ("post", "/api/sessions/{session_id}/leave"),
     ("post", "/api/sessions/{session_id}/control"),
+    ("post", "/api/teams/{team_id}/high-fives"),
 }
 # Operations whose success a fuzzer cannot reach (see the end of test_fuzz).
 NEVER_GUESSED = {
@@ -276,6 +281,8 @@ class FuzzWorld:
             "/api/me/devices/{device_id}": {"device_id": OTHER_DEVICE_ID},
             "/api/me/passkeys/{passkey_id}": {"passkey_id": OTHER_DEVICE_ID},
             "/api/teams/{team_id}/sessions": {"team_id": self.team_id},
+            "/api/teams/{team_id}/today": {"team_id": self.team_id},
+            "/api/teams/{team_id}/high-fives": {"team_id": self.team_id},
             **{
                 f"/api/sessions/{{session_id}}{tail}": {"session_id": self.session_id}
                 for tail in ("", "/events", "/join", "/leave", "/control")
@@ -323,6 +330,7 @@ class FuzzWorld:
             },
             ("put", "/api/me/reminders"): {"enabled": True, "time": "10:55", "days": ["fri"]},
             ("post", "/api/sessions/{session_id}/control"): {"action": "next", "version": 1},
+            ("post", "/api/teams/{team_id}/high-fives"): {"to": None},
         }.get((method, path))
 
 

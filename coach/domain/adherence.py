@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from math import ceil
+
+from coach.domain.calendar import WEEKDAYS
 
 WEEK = timedelta(days=7)
 PROGRESS_WEEKS = 12  # how many weeks "sessions per week" shows
@@ -38,6 +41,23 @@ def weekly_target(sessions_per_week: int, workdays: Iterable[str] | None = None)
     a team that trains four days a week cannot meet a five-a-week program."""
     days = len(set(workdays)) if workdays is not None else 7
     return max(1, min(sessions_per_week, days or 7))
+
+
+def workdays_so_far(workdays: Iterable[str], today: date) -> int:
+    """The team's training days from this week's Monday up to and including ``today``."""
+    days = set(workdays)
+    return sum(1 for n in range(today.weekday() + 1) if WEEKDAYS[n] in days)
+
+
+def target_so_far(target: int, workdays: Iterable[str], today: date) -> int:
+    """How much of a member's weekly ``target`` is due by the end of ``today``: the
+    target spread evenly over the team's training days, rounded up, so a member who
+    trains on every training day is never behind (a five-a-week team on Wednesday: 3;
+    a three-a-week team on five days, on Monday: 1)."""
+    days = list(workdays)
+    if not days:
+        return target
+    return min(target, ceil(target * workdays_so_far(days, today) / len(set(days))))
 
 
 def sessions_by_week(days: Iterable[date]) -> dict[date, int]:

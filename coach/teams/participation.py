@@ -29,7 +29,14 @@ from coach.coaching.team_totals import TeamWeekTotal
 from coach.coaching.weeks import days_after, iso_week_start
 from coach.database import utcnow
 from coach.domain import privacy
-from coach.domain.adherence import WEEK, current_streak, week_start, weekly_target
+from coach.domain.adherence import (
+    WEEK,
+    current_streak,
+    target_so_far,
+    week_start,
+    weekly_target,
+    workdays_so_far,
+)
 from coach.extensions import db
 from coach.live.models import LiveParticipant, LiveSession
 from coach.teams.models import Team, Workplace
@@ -389,6 +396,21 @@ def team_participation(team: Team, weeks: int = DEFAULT_WEEKS) -> dict[str, Any]
         "members_not_sharing": len(members) - len(sharing),
         "pain": team_pain(team, mondays),
     }
+
+
+def week_so_far(team: Team, today: date) -> dict[str, Any]:
+    """The team's current week up to ``today``, counted as :func:`team_participation`
+    counts its weeks, with the part of the target due by the end of today."""
+    monday = week_start(today)
+    members, _ever = _team_members(team.id)
+    sessions, _latest, folded = _team_sessions(team.id, monday, monday)
+    target = team_target(team)
+    week = _team_weeks([monday], members, sessions, folded, target)[0]
+    week["workdays_so_far"] = workdays_so_far(team.workdays, today)
+    week["target_so_far"] = (
+        None if target is None else target_so_far(target, team.workdays, today) * week["enrolled"]
+    )
+    return week
 
 
 def workplace_participation(
