@@ -128,7 +128,7 @@ export default {
   settings: 'Indstillinger',
   preferences: 'Sprog og deling',
   language: 'Sprog',
-  share_label: 'Lad min holdleder se, hvilke dage jeg har trænet',
+  share_label: 'Lad min holdleder og mine kolleger se, hvilke dage jeg har trænet',
   share_hint: 'Dine smerter og tjek ind vises aldrig for andre.',
   saved: 'Gemt.',
   new_phone: 'Log ind på en ny telefon',

@@ -128,7 +128,7 @@ export default {
   settings: 'Settings',
   preferences: 'Language and sharing',
   language: 'Language',
-  share_label: 'Let my team lead see which days I trained',
+  share_label: 'Let my team lead and colleagues see which days I trained',
   share_hint: 'Your pain and check-ins are never shown to anyone else.',
   saved: 'Saved.',
   new_phone: 'Sign in on a new phone',

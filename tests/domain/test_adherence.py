@@ -11,6 +11,7 @@ from coach.domain.adherence import (
     current_streak,
     sessions_by_week,
     sessions_vs_target,
+    target_so_far,
     week_start,
     weekly_target,
 )
@@ -112,3 +113,27 @@ def test_streak_is_a_run_of_met_weeks(counts: dict[int, int], target: int) -> No
     start = 0 if counts.get(0, 0) >= target else 1
     assert all(counts.get(n, 0) >= target for n in range(start, start + streak))
     assert counts.get(start + streak, 0) < target
+
+
+WORKWEEK = ["mon", "tue", "wed", "thu", "fri"]
+
+
+@pytest.mark.parametrize(
+    ("target", "workdays", "day", "due"),
+    [
+        (5, WORKWEEK, date(2026, 11, 30), 1),  # Monday of a daily program
+        (5, WORKWEEK, date(2026, 12, 3), 4),  # Thursday
+        (5, WORKWEEK, date(2026, 12, 6), 5),  # Sunday: the whole week
+        (3, WORKWEEK, date(2026, 11, 30), 1),  # 3 over 5 days, rounded up
+        (3, WORKWEEK, date(2026, 12, 1), 2),
+        (3, WORKWEEK, date(2026, 12, 2), 2),
+        (3, WORKWEEK, date(2026, 12, 4), 3),
+        (2, ["tue", "thu"], date(2026, 11, 30), 0),  # nothing due before the first day
+        (2, ["tue", "thu"], date(2026, 12, 1), 1),
+        (3, [], date(2026, 12, 1), 3),  # no training days: the target as it is
+    ],
+)
+def test_the_target_so_far_spreads_the_week_over_the_training_days(
+    target: int, workdays: list[str], day: date, due: int
+) -> None:
+    assert target_so_far(target, workdays, day) == due
