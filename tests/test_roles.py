@@ -45,6 +45,7 @@ from coach.extensions import db
 from coach.instruction.models import InstructionPlan, InstructorWeek, KeyPerson
 from coach.live.models import LiveParticipant, LiveSession
 from coach.reminders.models import DeliveryAttempt, PushSubscription, ReminderSettings
+from coach.team_today.models import HighFive
 from coach.teams.models import Team, Workplace
 from tests.factories import (
     PASSWORD,
@@ -863,6 +864,26 @@ def _session_events(w: World, caller: str, r: TestResponse, app: Flask, api: Api
     r.close()
 
 
+# -- team today and high-fives --------------------------------------------------------
+
+
+def _team_today(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    # Everyone logged a set today; Team A has its member and its lead, neither sharing.
+    assert (r.json["team"]["id"], r.json["members"], r.json["trained"]) == (w.team_id, 2, 2)
+    assert r.json["named"] == []
+
+
+def _give_high_five(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    rows = db.session.scalars(sa.select(HighFive)).all()
+    assert [(h.giver_id, h.team_id, h.receiver_id) for h in rows] == [
+        (w.people[caller], w.team_id, None)
+    ]
+
+
+def _my_high_fives(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["total"] == 0 and r.json["given"] == {"team": False, "to": []}
+
+
 def team_members(status: int) -> dict[str, int]:
     """Team A's member and lead; its workplace's admin is refused, others see 404."""
     return {**team_managers(status), "member": status, "admin": 403}
@@ -1338,6 +1359,25 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         body=lambda _w, _c: {"action": "start", "version": 1},
         csrf_caller="lead",
     ),
+    Endpoint(
+        "GET",
+        "/api/teams/<int:team_id>/today",
+        lambda w: f"/api/teams/{w.team_id}/today",
+        team_viewers(200),
+        _team_today,
+    ),
+    Endpoint(
+        "POST",
+        "/api/teams/<int:team_id>/high-fives",
+        lambda w: f"/api/teams/{w.team_id}/high-fives",
+        team_members(201),
+        _give_high_five,
+        body=lambda _w, _c: {"to": None},
+        csrf_caller="member",
+    ),
+    Endpoint(
+        "GET", "/api/me/high-fives", _fixed("/api/me/high-fives"), signed_in(200), _my_high_fives
+    ),
 )
 
 
@@ -1477,4 +1517,5 @@ def test_csrf_matrix_covers_every_state_changing_signed_in_endpoint() -> None:
         "POST /api/sessions/<uuid:session_id>/join",
         "POST /api/sessions/<uuid:session_id>/leave",
         "POST /api/sessions/<uuid:session_id>/control",
+        "POST /api/teams/<int:team_id>/high-fives",
     }
