@@ -88,6 +88,8 @@ OPERATIONS: dict[str, set[str]] = {
     "/api/workplace": {"get", "patch"},
     "/api/teams": {"get", "post"},
     "/api/teams/{team_id}": {"get", "patch"},
+    "/api/people": {"get"},
+    "/api/people/{person_id}": {"delete"},
     "/api/exercises": {"get"},
     "/api/exercises/{slug}": {"get"},
     "/api/programs": {"get"},
@@ -280,6 +282,7 @@ class FuzzWorld:
             "/api/me/cardio/{cardio_id}": {"cardio_id": self.cardio_id},
             "/api/me/devices/{device_id}": {"device_id": OTHER_DEVICE_ID},
             "/api/me/passkeys/{passkey_id}": {"passkey_id": OTHER_DEVICE_ID},
+            "/api/people/{person_id}": {"person_id": OTHER_DEVICE_ID},
             "/api/teams/{team_id}/sessions": {"team_id": self.team_id},
             "/api/teams/{team_id}/today": {"team_id": self.team_id},
             "/api/teams/{team_id}/high-fives": {"team_id": self.team_id},
@@ -379,6 +382,13 @@ def hand_passkey_to_caller(cookie: str) -> None:
             name="Fuzzed",
         )
     )
+    db.session.commit()
+
+
+def hand_leaver_to_workplace(workplace_id: int) -> None:
+    """(Re)make person OTHER_DEVICE_ID as a member of the workplace, for an admin to remove."""
+    db.session.execute(sa.delete(Person).where(Person.id == OTHER_DEVICE_ID))
+    db.session.add(Person(id=OTHER_DEVICE_ID, workplace_id=workplace_id, display_name="Leaving"))
     db.session.commit()
 
 
@@ -618,6 +628,8 @@ def test_fuzz(app: Flask, method: str, path: str, caller: str) -> None:
                 hand_device_to_caller(cookie)
             if "{passkey_id}" in path:
                 hand_passkey_to_caller(cookie)
+            if "{person_id}" in path:
+                hand_leaver_to_workplace(world.workplace_id)
             if "{set_id}" in path or "{cardio_id}" in path:
                 hand_logs_to_caller(world, cookie)
             if path == "/api/push/subscriptions":
@@ -672,6 +684,7 @@ EDGE_PATH_VALUES: dict[str, list[Any]] = {
     ],
     "device_id": [0, 2**31, 2**63, 10**30],
     "passkey_id": [0, 2**31, 2**63, 10**30],
+    "person_id": [0, 2**31, 2**63, 10**30],
     "cardio_id": [str(uuid.UUID(int=0)), "6f1c2d3e-9a4b-4c5d-8e6f-7a8b9c0d1e2f", "0", "²", "%"],
     "session_id": [str(uuid.UUID(int=0)), "0" * 32, "0", "²", "%"],
 }

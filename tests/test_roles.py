@@ -723,6 +723,27 @@ def _erase_me(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient
     assert send(app, api, "GET", "/api/me").status_code == 401
 
 
+def _list_people(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    own = person(w, caller).workplace_id
+    expected = set(
+        db.session.scalars(sa.select(Person.display_name).where(Person.workplace_id == own))
+    )
+    assert {p["display_name"] for p in r.json} == expected
+    assert len(r.json) == (5 if caller == "admin" else 1)  # four people and a co-admin
+
+
+def _remove_person(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    member = w.people["member"]
+    assert db.session.get(Person, member) is None
+    assert count(DeviceSession, DeviceSession.person_id == member) == 0
+    assert count(Passkey, Passkey.person_id == member) == 0
+    assert count(PushSubscription, PushSubscription.endpoint == w.endpoints["member"]) == 0
+    assert db.session.get(WorkoutSet, uuid.UUID(w.sets["member"])) is None
+    # everyone else keeps theirs, the admin stays signed in
+    assert count(WorkoutSet) == len(w.people) - 1
+    assert send(app, api, "GET", "/api/me").status_code == 200
+
+
 def _team_participation(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
     assert r.json["team"]["id"] == w.team_id
     assert len(r.json["weeks"]) == 12
@@ -1098,6 +1119,14 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         admins(200),
         _patch_workplace,
         body=lambda _w, _c: {"name": "Renamed Workplace"},
+    ),
+    Endpoint("GET", "/api/people", _fixed("/api/people"), admins(200), _list_people),
+    Endpoint(
+        "DELETE",
+        "/api/people/<int:person_id>",
+        lambda w: f"/api/people/{w.people['member']}",
+        {**admins(204), "other_admin": 404},  # another workplace's person
+        _remove_person,
     ),
     Endpoint("GET", "/api/teams", _fixed("/api/teams"), leads_and_admins(200), _list_teams),
     Endpoint(
@@ -1499,6 +1528,7 @@ def test_csrf_matrix_covers_every_state_changing_signed_in_endpoint() -> None:
         "PUT /api/workplace/plan",
         "POST /api/teams",
         "PATCH /api/teams/<int:team_id>",
+        "DELETE /api/people/<int:person_id>",
         "PUT /api/me/swaps/<exercise>",
         "DELETE /api/me/swaps/<exercise>",
         "POST /api/me/sets",

@@ -236,30 +236,44 @@ def _reminder_sections(writer: Any, person: Person) -> None:
     )
 
 
-def erase(person: Person) -> None:
-    """Erase the person and everything that names them; sign this device out.
+def keep_an_admin(person: Person, refusal: str) -> None:
+    """Refuse (409) to take away an admin when no other admin of the workplace would
+    be left, so the workplace is never unmanaged. Call before deleting the person."""
+    if person.role_enum is not Role.ADMIN:
+        return
+    # Lock the workplace's admins, in id order, so two admins going at once (erasing
+    # themselves, or removing each other) cannot both see the other one still there.
+    admins = db.session.scalars(
+        sa.select(Person.id)
+        .where(Person.workplace_id == person.workplace_id, Person.role == Role.ADMIN.value)
+        .order_by(Person.id)
+        .with_for_update()
+    ).all()
+    if [admin for admin in admins if admin != person.id] == []:
+        db.session.rollback()
+        raise Conflict(refusal)
+
+
+def erase_person(person: Person) -> None:
+    """Delete the person and every row that names them (not committed).
 
     Their sessions are first folded into their team's anonymous weekly totals. Every
-    other row (sets, cardio, check-ins, overrides, swaps, device sessions, sign-in
-    links) goes with the person row through ``ON DELETE CASCADE``; invites they made
-    stay, without their name. A workplace's last admin cannot leave it unmanaged (409).
-    """
-    if person.role_enum is Role.ADMIN:
-        # Lock the workplace's admins, in id order, so two last admins erasing
-        # themselves at once cannot both see the other one still there.
-        admins = db.session.scalars(
-            sa.select(Person.id)
-            .where(Person.workplace_id == person.workplace_id, Person.role == Role.ADMIN.value)
-            .order_by(Person.id)
-            .with_for_update()
-        ).all()
-        if [admin for admin in admins if admin != person.id] == []:
-            db.session.rollback()
-            raise Conflict(
-                "You are the only admin of your workplace. Invite another admin first, "
-                "so someone can still manage it, then erase your account."
-            )
+    other row (sets, cardio, check-ins, overrides, swaps, reminder settings and
+    deliveries, push subscriptions, device sessions, sign-in links, passkeys) goes with
+    the person row through ``ON DELETE CASCADE``; invites they made stay, without their
+    name."""
     fold_into_team_totals(person)
-    sign_out()
     db.session.execute(sa.delete(Person).where(Person.id == person.id))
+
+
+def erase(person: Person) -> None:
+    """Erase the person and everything that names them; sign this device out.
+    A workplace's last admin cannot leave it unmanaged (409)."""
+    keep_an_admin(
+        person,
+        "You are the only admin of your workplace. Invite another admin first, "
+        "so someone can still manage it, then erase your account.",
+    )
+    sign_out()
+    erase_person(person)
     db.session.commit()

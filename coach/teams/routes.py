@@ -7,16 +7,17 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from coach.accounts.auth import caller, signed_in
+from coach.accounts.models import Person
 from coach.domain.roles import Role
 from coach.schemas import csv_download
-from coach.teams import participation, report, service
+from coach.teams import participation, people, report, service
 from coach.teams.models import Team, Workplace
 from coach.teams.participation_schemas import (
     TeamParticipationSchema,
     WeeksQuerySchema,
     WorkplaceParticipationSchema,
 )
-from coach.teams.schemas import TeamSchema, WorkplaceSchema
+from coach.teams.schemas import PersonRowSchema, TeamSchema, WorkplaceSchema
 
 Headers = dict[str, str]
 # Who trained is personal: no shared cache may keep these answers.
@@ -111,3 +112,27 @@ def report_csv() -> Response:
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     response.headers.update(PRIVATE)
     return response
+
+
+@blp.route("/people")
+@signed_in(Role.ADMIN)
+@blp.response(200, PersonRowSchema(many=True))
+def list_people() -> list[Person]:
+    """Everyone with an account in my workplace, by name: to remove someone who leaves.
+    Names, roles and teams only; nothing of anyone's training."""
+    return people.people_of(caller())
+
+
+@blp.route("/people/<int:person_id>", methods=["DELETE"])
+@signed_in(Role.ADMIN, unsafe=True)
+@blp.response(204)
+@blp.alt_response(409, description="That is me, or the workplace's only admin")
+def remove_person(person_id: int) -> None:
+    """Remove a person of my workplace, e.g. one who has left: every device they are
+    signed in on is signed out at once (its next request gets 401), and their account
+    and personal data are erased as if they had erased themselves: sets, cardio,
+    check-ins and pain, overrides, swaps, reminders, push subscriptions, sign-in links
+    and passkeys. Their sessions stay only in their team's weekly totals, which name
+    nobody. The invites they made are withdrawn. Myself: 409 (erase my own account
+    instead); another workplace's person: 404."""
+    people.remove_person(caller(), person_id)

@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from coach.catalogue.service import known_program
 from coach.schemas import (
+    Ref,
     WallClockTime,
     language_field,
     name_field,
@@ -63,3 +64,13 @@ class TeamSchema(Schema):
         dump_only=True,
         metadata={"description": "The team's leads by name: the people who may be its key persons"},
     )
+
+
+class PersonRowSchema(Schema):
+    """A person in the admin's list: who they are, no figure of their training."""
+
+    id = fields.Integer(required=True)
+    display_name = fields.String(required=True)
+    role = fields.String(required=True, metadata={"enum": ["member", "lead", "admin"]})
+    team = fields.Nested(Ref, required=True, allow_none=True)
+    joined_at = fields.DateTime(required=True, attribute="created_at")

@@ -310,3 +310,47 @@ def test_an_admin_chooses_key_persons_among_each_teams_leads(
     assert packing_box.get_by_label("Lis Lead").is_checked()
     assert packing_box.get_by_role("checkbox").count() == 1
     assert page.errors == []
+
+
+def test_an_admin_removes_someone_who_left_after_confirming(
+    app: Flask, live_url: str, phone: Callable[[], Any], axe_source: str, shots: Path
+) -> None:
+    workplace = make_workplace(name="Havnekontoret")
+    packing = make_team(workplace, name="Pakkeriet")
+    leaver = make_person(team=packing, display_name="Leo Leaves")
+    make_person(team=packing, display_name="Stina Stays")
+    admin = make_person(Role.ADMIN, workplace=workplace, display_name="Ada Admin")
+    leaver_id = leaver.id
+    leavers_phone = signed_in_page(phone(), live_url, leaver)
+    leavers_phone.goto(f"{live_url}/today")
+    ready(leavers_phone)
+    me = "fetch('/api/me').then(r => r.status)"
+    assert leavers_phone.evaluate(me) == 200
+
+    page = signed_in_page(phone(), live_url, admin)
+    page.goto(f"{live_url}/team")
+    page.get_by_role("link", name="Personer").click()
+    page.wait_for_url(f"{live_url}/team/people")
+    group = page.locator(".people-group", has=page.locator("h3", has_text="Pakkeriet"))
+    group.get_by_text("Leo Leaves").wait_for()
+    assert "Stina Stays" in group.inner_text()
+    assert page.get_by_text("Det er dig").is_visible()  # no button to remove oneself
+    assert page.get_by_role("button", name="Fjern Ada Admin").count() == 0
+    assert axe_violations(page, axe_source) == []
+
+    page.get_by_role("button", name="Fjern Leo Leaves").click()
+    sure = page.get_by_role("group", name="Fjern Leo Leaves")
+    sure.get_by_text("logges ud på alle enheder").wait_for()
+    page.screenshot(path=shots / "people-confirm.png", full_page=True)
+    assert axe_violations(page, axe_source) == []
+    sure.get_by_role("button", name="Annullér").click()  # changed their mind: nothing happens
+    assert db.session.get(Person, leaver_id) is not None
+
+    page.get_by_role("button", name="Fjern Leo Leaves").click()
+    page.get_by_role("button", name="Ja, fjern").click()
+    page.get_by_text("Leo Leaves er fjernet og logget ud overalt.").wait_for()
+    assert "Leo Leaves" not in page.locator(".people-list").first.inner_text()
+    db.session.rollback()
+    assert db.session.get(Person, leaver_id) is None
+    assert leavers_phone.evaluate(me) == 401  # their phone is signed out at once
+    assert page.errors == [] and leavers_phone.errors == []

@@ -1,5 +1,5 @@
 // The team screens for leads and admins: /team, /team/plan, /team/<id>,
-// /team/<id>/invites and /team/<id>/settings. A member is told the screens are not
+// /team/<id>/invites, /team/<id>/settings and, for admins, /team/people. A member is told the screens are not
 // for them (the API refuses them anyway).
 import { api, ApiError, Offline } from '../api.js';
 import { h, replace } from '../dom.js';
@@ -11,6 +11,7 @@ const PARTS = {
   invites: () => import('./team_invites.js'),
   settings: () => import('./team_settings.js'),
   plan: () => import('./team_plan.js'),
+  people: () => import('./team_people.js'),
 };
 
 function notForYou(main) {
@@ -29,6 +30,7 @@ function route(pathname) {
   const [, , second, third] = pathname.split('/');
   if (!second) return { part: 'overview', teamId: null };
   if (second === 'plan' && !third) return { part: 'plan', teamId: null };
+  if (second === 'people' && !third) return { part: 'people', teamId: null };
   if (/^\d{1,10}$/.test(second) && (!third || third === 'invites' || third === 'settings')) {
     return { part: third || 'overview', teamId: Number(second) };
   }

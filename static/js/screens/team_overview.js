@@ -152,6 +152,7 @@ function projectLinks() {
   return section('w-project', t('project'),
     h('ul', { class: 'link-list' },
       h('li', {}, h('a', { href: '/team/plan' }, t('plan'))),
+      h('li', {}, h('a', { href: '/team/people' }, t('people'))),
       h('li', {}, h('a', { href: '/report', rel: 'external' }, t('printable_report'))),
       h('li', {}, h('a', { href: '/api/workplace/report.csv', download: '' }, t('report_csv')))));
 }
