@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from coach.instruction import routes as instruction_routes
     from coach.json import OrjsonProvider
     from coach.live import routes as live_routes
+    from coach.polls import routes as poll_routes
     from coach.reminders import commands as reminder_commands
     from coach.reminders import keys as reminder_keys
     from coach.reminders import routes as reminder_routes
@@ -77,6 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         reminder_routes.blp,
         live_routes.blp,
         team_today_routes.blp,
+        poll_routes.blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(catalogue_routes.pages)

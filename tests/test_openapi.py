@@ -45,6 +45,7 @@ from coach.domain.roles import Role
 from coach.extensions import db
 from coach.instruction.models import InstructionPlan, InstructorWeek
 from coach.live.models import LiveSession
+from coach.polls.models import Poll, PollOption
 from coach.reminders.models import PushSubscription
 from coach.teams.models import Workplace
 from tests.factories import (
@@ -122,6 +123,12 @@ OPERATIONS: dict[str, set[str]] = {
     "/api/teams/{team_id}/today": {"get"},
     "/api/teams/{team_id}/high-fives": {"post"},
     "/api/me/high-fives": {"get"},
+    "/api/teams/{team_id}/polls": {"get", "post"},
+    "/api/teams/{team_id}/polls/suggestions": {"get"},
+    "/api/teams/{team_id}/program": {"get"},
+    "/api/polls/{poll_id}/vote": {"put", "delete"},
+    "/api/polls/{poll_id}/close": {"post"},
+    "/api/polls/{poll_id}/decide": {"post"},
 }
 PUBLIC = {
     ("get", "/api/health"),
@@ -146,6 +153,9 @@ NOT_FOR_ADMINS = {
     ("post", "/api/sessions/{session_id}/leave"),
     ("post", "/api/sessions/{session_id}/control"),
     ("post", "/api/teams/{team_id}/high-fives"),
+    # Votes are the team's members' (the fuzz's admin is none).
+    ("put", "/api/polls/{poll_id}/vote"),
+    ("delete", "/api/polls/{poll_id}/vote"),
 }
 # Operations whose success a fuzzer cannot reach (see the end of test_fuzz).
 NEVER_GUESSED = {
@@ -261,6 +271,7 @@ class FuzzWorld:
     set_id: str  # a logged set and cardio session: see hand_logs_to_caller
     cardio_id: str
     session_id: str  # an ended live session of the team (its stream ends at once)
+    poll_id: int  # a poll of the team that closed on a tie: closing and deciding succeed
 
     def real(self, method: str, path: str) -> dict[str, Any]:
         """The world's real value for each of the operation's path parameters."""
@@ -286,6 +297,13 @@ class FuzzWorld:
             "/api/teams/{team_id}/sessions": {"team_id": self.team_id},
             "/api/teams/{team_id}/today": {"team_id": self.team_id},
             "/api/teams/{team_id}/high-fives": {"team_id": self.team_id},
+            "/api/teams/{team_id}/polls": {"team_id": self.team_id},
+            "/api/teams/{team_id}/polls/suggestions": {"team_id": self.team_id},
+            "/api/teams/{team_id}/program": {"team_id": self.team_id},
+            **{
+                f"/api/polls/{{poll_id}}/{tail}": {"poll_id": self.poll_id}
+                for tail in ("vote", "close", "decide")
+            },
             **{
                 f"/api/sessions/{{session_id}}{tail}": {"session_id": self.session_id}
                 for tail in ("", "/events", "/join", "/leave", "/control")
@@ -334,6 +352,13 @@ class FuzzWorld:
             ("put", "/api/me/reminders"): {"enabled": True, "time": "10:55", "days": ["fri"]},
             ("post", "/api/sessions/{session_id}/control"): {"action": "next", "version": 1},
             ("post", "/api/teams/{team_id}/high-fives"): {"to": None},
+            ("post", "/api/teams/{team_id}/polls"): {
+                "kind": "time",
+                "closes_at": (utcnow() + timedelta(hours=1)).isoformat(),
+                "options": [{"time": "11:25", "days": [1, 2, 3]}, {"time": "13:00", "days": [4]}],
+            },
+            ("post", "/api/polls/{poll_id}/decide"): {"option": 1},
+            ("put", "/api/polls/{poll_id}/vote"): {"option": 0},
         }.get((method, path))
 
 
@@ -450,6 +475,26 @@ def build_fuzz_world() -> FuzzWorld:
         ended_at=utcnow(),
     )
     db.session.add(ended)
+    tied = Poll(
+        team_id=team.id,
+        kind="exercises",
+        status="closed",
+        closes_at=utcnow(),
+        closed_at=utcnow(),
+        program=team.program,
+        first_week=5,
+        last_week=8,
+        voted=0,
+        eligible=2,
+    )
+    db.session.add(tied)
+    db.session.flush()
+    phase = current_catalogue().programs[team.program].phase_for_week(5)
+    written = [item.exercise for item in phase.items if item.exercise is not None]
+    db.session.add_all(
+        PollOption(poll_id=tied.id, index=i, value={"exercises": written[::step]}, votes=0)
+        for i, step in enumerate((1, -1))
+    )
     db.session.commit()
     world = FuzzWorld(
         workplace_id=workplace.id,
@@ -463,6 +508,7 @@ def build_fuzz_world() -> FuzzWorld:
         set_id=str(uuid.uuid4()),
         cardio_id=str(uuid.uuid4()),
         session_id=str(ended.id),
+        poll_id=tied.id,
     )
     db.session.rollback()
     return world
@@ -687,6 +733,7 @@ EDGE_PATH_VALUES: dict[str, list[Any]] = {
     "person_id": [0, 2**31, 2**63, 10**30],
     "cardio_id": [str(uuid.UUID(int=0)), "6f1c2d3e-9a4b-4c5d-8e6f-7a8b9c0d1e2f", "0", "²", "%"],
     "session_id": [str(uuid.UUID(int=0)), "0" * 32, "0", "²", "%"],
+    "poll_id": [0, 2**31, 2**63, 10**30],
 }
 WITH_PATH_PARAMETERS = [(m, p) for m, p in ALL_OPERATIONS if "{" in p]
 

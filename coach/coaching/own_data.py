@@ -14,6 +14,7 @@ empty line::
     # reminders   my own reminder settings (none: the team's)
     # push devices          the devices that get my reminders
     # reminder deliveries   every attempt to deliver a reminder to me
+    # poll votes  my votes in my team's polls (nobody else ever sees them)
 
 Times are ISO 8601 in UTC, days ``YYYY-MM-DD`` in the person's time zone, yes/no as
 ``true``/``false``, nothing as an empty field. Free text that a spreadsheet would run
@@ -40,6 +41,7 @@ from coach.coaching.progress import exercise_name
 from coach.coaching.team_totals import fold_into_team_totals
 from coach.domain.roles import Role
 from coach.extensions import db
+from coach.polls.models import Poll, PollVote
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -192,6 +194,19 @@ def export_csv(person: Person) -> str:
         first=False,
     )
     _reminder_sections(writer, person)
+    votes = db.session.execute(
+        sa.select(PollVote, Poll)
+        .join(Poll, Poll.id == PollVote.poll_id)
+        .where(PollVote.person_id == person.id)
+        .order_by(Poll.created_at, Poll.id)
+    ).all()
+    _section(
+        writer,
+        "poll votes",
+        ("poll", "kind", "question", "option", "voted_at"),
+        ((p.id, p.kind, _text(p.question), v.option, v.updated_at) for v, p in votes),
+        first=False,
+    )
     return out.getvalue()
 
 

@@ -40,6 +40,7 @@ from coach.domain.catalogue import CARDIO_ACTIVITY_NAMES, Exercise, Program, Pro
 from coach.domain.weights import DUMBBELLS_KG, KETTLEBELLS_KG
 from coach.extensions import db
 from coach.live.service import live_session_today
+from coach.polls.phases import items_for_person
 
 # Enough for every rule: two sessions in a row, a break, an override.
 SESSIONS_LOOKED_AT = 4
@@ -76,8 +77,10 @@ def program_day(person: Member, today: date) -> ProgramDay | None:
     program = current_catalogue().programs[person.program]
     if person.program_started_on is not None:
         week = team_program_week(person.program_started_on, today)
-    else:
-        week = program_week(local_date(person, person.created_at), today)
+        # The exercises the team chose for this phase, if it voted on them.
+        phase = program.phase_for_week(week)
+        return ProgramDay(program, week, items_for_person(person.id, program.slug, week, phase))
+    week = program_week(local_date(person, person.created_at), today)
     return ProgramDay(program, week, program.phase_for_week(week).items)
 
 

@@ -27,6 +27,7 @@ from coach.domain.roles import Role
 from coach.extensions import db
 from coach.live import fanout, invitation
 from coach.live.models import LiveParticipant, LiveSession
+from coach.polls.phases import items_for_team
 from coach.teams.models import Team
 from coach.teams.participation import workplace_today
 
@@ -42,10 +43,9 @@ def _session_exercises(team: Team, today: date) -> list[dict[str, Any]]:
     train on a day its program leaves free). Swaps are personal: the session shows the
     program's exercise and each phone its own prescription."""
     catalogue = current_catalogue()
-    program = catalogue.programs[team.program]
     week = team_program_week(team.program_started_on, today)
     exercises = []
-    for item in program.phase_for_week(week).items:
+    for item in items_for_team(team, week):  # with the exercises the team chose
         if item.exercise is None or item.dose is None:
             continue
         exercise = catalogue.exercises[item.exercise]

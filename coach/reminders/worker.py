@@ -39,6 +39,7 @@ from coach.coaching.models import WorkoutSet
 from coach.database import utcnow
 from coach.domain.reminders import due_reminder, snooze_slot
 from coach.extensions import db
+from coach.polls import closing
 from coach.reminders import mail
 from coach.reminders.delivery import DeviceResult, PushSender
 from coach.reminders.models import NextReminder, ReminderClaim, ReminderSettings
@@ -516,4 +517,8 @@ async def _send_due(now: datetime, worker: str) -> PassSummary:
 def send_due(now: datetime | None = None, worker: str | None = None) -> PassSummary:
     """One pass: send every reminder due at ``now`` that no other worker has claimed,
     and every retry whose time has come."""
-    return asyncio.run(_send_due(now or utcnow(), worker or worker_name()))
+    now = now or utcnow()
+    # Polls due close first, and chosen times whose day has come apply, so the
+    # reminders claimed next are at the team's new time.
+    closing.pass_step(now)
+    return asyncio.run(_send_due(now, worker or worker_name()))

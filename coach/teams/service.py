@@ -17,6 +17,7 @@ from coach.domain.calendar import ordered_weekdays, team_program_week
 from coach.domain.instruction import add_months
 from coach.domain.roles import Role
 from coach.extensions import db
+from coach.polls.models import TeamTimeChange
 from coach.reminders import schedule
 from coach.teams.models import BandLevel, BandSet, Team, Workplace
 from coach.teams.participation import workplace_today
@@ -145,6 +146,9 @@ def update_team(team: Team, changes: dict[str, Any]) -> Team:
         _ensure_unique_name(team.workplace_id, changes["name"].strip(), team.id)
     _apply(team, changes)
     if "reminder_time" in changes or "workdays" in changes:
+        # The lead's own setting is the newest word: a time the team chose and that
+        # has not begun yet no longer takes over.
+        db.session.execute(sa.delete(TeamTimeChange).where(TeamTimeChange.team_id == team.id))
         db.session.flush()
         schedule.refresh_team(team.id)  # the members' next reminders move
     db.session.commit()

@@ -1,0 +1,1 @@
+"""Team polls: the team chooses its next exercises and its training time."""
