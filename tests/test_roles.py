@@ -40,10 +40,12 @@ from coach.catalogue.service import current_catalogue
 from coach.coaching.journal import local_date
 from coach.coaching.models import CardioSession, CheckIn, LoadOverride, WorkoutSet
 from coach.database import utcnow
+from coach.domain.polls import suggested_sets
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.instruction.models import InstructionPlan, InstructorWeek, KeyPerson
 from coach.live.models import LiveParticipant, LiveSession
+from coach.polls.models import Poll, PollOption, PollVote
 from coach.reminders.models import DeliveryAttempt, PushSubscription, ReminderSettings
 from coach.team_today.models import HighFive
 from coach.teams.models import Team, Workplace
@@ -97,6 +99,8 @@ class World:
     sign_in_challenge: str
     authenticator: SoftAuthenticator  # the member's passkey
     session_id: str  # team A's live session: in the lobby, led by the lead, who is in it
+    poll_id: int  # team A's open time poll: the member and the lead voted for option 0
+    tied_poll_id: int  # team A's exercises poll that closed on a tie (0 and 1)
 
 
 def allowed_swaps() -> list[tuple[str, str]]:
@@ -199,6 +203,7 @@ def build_world() -> World:
     db.session.add(session)
     db.session.flush()
     db.session.add(LiveParticipant(session_id=session.id, person_id=people["lead"].id))
+    poll_id, tied_poll_id = _polls(team, people)
     db.session.commit()
     world = World(
         workplace_id=workplace.id,
@@ -219,9 +224,45 @@ def build_world() -> World:
         devices={name: make_device_session_id(someone) for name, someone in people.items()},
         **passkey_world(people),
         session_id=str(session.id),
+        poll_id=poll_id,
+        tied_poll_id=tied_poll_id,
     )
     db.session.rollback()  # end this session's transaction before any request
     return world
+
+
+def _polls(team: Team, people: dict[str, Person]) -> tuple[int, int]:
+    """Team A's open time poll with two votes, and a poll closed on a tie."""
+    poll = Poll(
+        team_id=team.id, kind="time", status="open", closes_at=utcnow() + timedelta(hours=1)
+    )
+    tied = Poll(
+        team_id=team.id,
+        kind="exercises",
+        status="closed",
+        closes_at=utcnow(),
+        closed_at=utcnow(),
+        program=team.program,
+        first_week=5,
+        last_week=8,
+        voted=2,
+        eligible=2,
+    )
+    db.session.add_all([poll, tied])
+    db.session.flush()
+    phase = current_catalogue().programs[team.program].phase_for_week(5)
+    written = [item.exercise for item in phase.items if item.exercise is not None]
+    db.session.add_all(
+        [
+            PollOption(poll_id=poll.id, index=0, value={"time": "11:25", "days": [1, 2, 3]}),
+            PollOption(poll_id=poll.id, index=1, value={"time": "13:00", "days": [1, 2, 3]}),
+            PollOption(poll_id=tied.id, index=0, value={"exercises": written}, votes=1),
+            PollOption(poll_id=tied.id, index=1, value={"exercises": written[::-1]}, votes=1),
+            PollVote(poll_id=poll.id, person_id=people["member"].id, option=0),
+            PollVote(poll_id=poll.id, person_id=people["lead"].id, option=0),
+        ]
+    )
+    return poll.id, tied.id
 
 
 def passkey_world(people: dict[str, Person]) -> dict[str, Any]:
@@ -905,6 +946,67 @@ def _my_high_fives(w: World, caller: str, r: TestResponse, app: Flask, api: ApiC
     assert r.json["total"] == 0 and r.json["given"] == {"team": False, "to": []}
 
 
+# -- polls ------------------------------------------------------------------------------
+
+
+def _poll(poll_id: int) -> Poll:
+    return db.session.get_one(Poll, poll_id, populate_existing=True)
+
+
+def _exercises_poll(w: World) -> dict[str, Any]:
+    program = current_catalogue().programs[db.session.get_one(Team, w.team_id).program]
+    sets = suggested_sets(current_catalogue(), program.phase_for_week(5))
+    return {
+        "kind": "exercises",
+        "closes_at": (utcnow() + timedelta(hours=2)).isoformat(),
+        "options": [{"exercises": sets[0]}, {"exercises": sets[1]}],
+    }
+
+
+def _open_poll(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["kind"] == "exercises" and r.json["status"] == "open"
+    assert _poll(r.json["id"]).created_by_id == w.people[caller]
+
+
+def _team_polls(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert [p["id"] for p in r.json] == [w.poll_id, w.tied_poll_id]
+    assert r.json[0]["turnout"] == {"voted": 2, "eligible": 2}
+    assert r.json[0]["my_vote"] == (0 if caller in ("member", "lead") else None)
+
+
+def _suggestions(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["phase"]["first_week"] == 5 and len(r.json["options"]) >= 2
+
+
+def _team_program(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["week"] == 1 and r.json["phases"][0]["current"] is True
+
+
+def _ballot(w: World, caller: str) -> int | None:
+    return db.session.scalar(
+        sa.select(PollVote.option).where(
+            PollVote.poll_id == w.poll_id, PollVote.person_id == w.people[caller]
+        )
+    )
+
+
+def _vote(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["my_vote"] == 1 and _ballot(w, caller) == 1
+
+
+def _withdraw(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["my_vote"] is None and _ballot(w, caller) is None
+
+
+def _close_poll(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["status"] == "decided" and r.json["winner"] == 0
+    assert _poll(w.poll_id).status == "decided"
+
+
+def _decide(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["winner"] == 1 and _poll(w.tied_poll_id).status == "decided"
+
+
 def team_members(status: int) -> dict[str, int]:
     """Team A's member and lead; its workplace's admin is refused, others see 404."""
     return {**team_managers(status), "member": status, "admin": 403}
@@ -1407,6 +1509,67 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
         "GET", "/api/me/high-fives", _fixed("/api/me/high-fives"), signed_in(200), _my_high_fives
     ),
+    Endpoint(
+        "POST",
+        "/api/teams/<int:team_id>/polls",
+        lambda w: f"/api/teams/{w.team_id}/polls",
+        team_managers(201),
+        _open_poll,
+        body=lambda w, _c: _exercises_poll(w),
+    ),
+    Endpoint(
+        "GET",
+        "/api/teams/<int:team_id>/polls",
+        lambda w: f"/api/teams/{w.team_id}/polls",
+        team_viewers(200),
+        _team_polls,
+    ),
+    Endpoint(
+        "GET",
+        "/api/teams/<int:team_id>/polls/suggestions",
+        lambda w: f"/api/teams/{w.team_id}/polls/suggestions?kind=exercises",
+        team_managers(200),
+        _suggestions,
+    ),
+    Endpoint(
+        "GET",
+        "/api/teams/<int:team_id>/program",
+        lambda w: f"/api/teams/{w.team_id}/program",
+        team_viewers(200),
+        _team_program,
+    ),
+    Endpoint(
+        "PUT",
+        "/api/polls/<int:poll_id>/vote",
+        lambda w: f"/api/polls/{w.poll_id}/vote",
+        team_members(200),
+        _vote,
+        body=lambda _w, _c: {"option": 1},
+        csrf_caller="member",
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/polls/<int:poll_id>/vote",
+        lambda w: f"/api/polls/{w.poll_id}/vote",
+        team_members(200),
+        _withdraw,
+        csrf_caller="member",
+    ),
+    Endpoint(
+        "POST",
+        "/api/polls/<int:poll_id>/close",
+        lambda w: f"/api/polls/{w.poll_id}/close",
+        team_managers(200),
+        _close_poll,
+    ),
+    Endpoint(
+        "POST",
+        "/api/polls/<int:poll_id>/decide",
+        lambda w: f"/api/polls/{w.tied_poll_id}/decide",
+        team_managers(200),
+        _decide,
+        body=lambda _w, _c: {"option": 1},
+    ),
 )
 
 
@@ -1548,4 +1711,9 @@ def test_csrf_matrix_covers_every_state_changing_signed_in_endpoint() -> None:
         "POST /api/sessions/<uuid:session_id>/leave",
         "POST /api/sessions/<uuid:session_id>/control",
         "POST /api/teams/<int:team_id>/high-fives",
+        "POST /api/teams/<int:team_id>/polls",
+        "PUT /api/polls/<int:poll_id>/vote",
+        "DELETE /api/polls/<int:poll_id>/vote",
+        "POST /api/polls/<int:poll_id>/close",
+        "POST /api/polls/<int:poll_id>/decide",
     }
