@@ -116,12 +116,33 @@ def app(migrated_app: Flask) -> Iterator[Flask]:
         _empty_tables()
 
 
+# Every sequence of this run's schema back to 1, as ``TRUNCATE ... RESTART IDENTITY`` did.
+_RESTART_SEQUENCES = """
+DO $$
+DECLARE s regclass;
+BEGIN
+    FOR s IN SELECT oid FROM pg_catalog.pg_class
+             WHERE relkind = 'S' AND relnamespace = current_schema()::regnamespace
+    LOOP
+        PERFORM setval(s, 1, false);
+    END LOOP;
+END $$
+"""
+
+
 def _empty_tables() -> None:
+    """Delete every row, children before parents, and restart the ids at 1.
+
+    On PostgreSQL this is one round trip of ``DELETE``s, not ``TRUNCATE``: a truncate
+    gives each table and index new files, which made emptying the tables after each
+    test cost 250-500 ms (most of the suite's PostgreSQL half); these deletes of a
+    test's few rows take about 10 ms.
+    """
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            deletes = [f'DELETE FROM "{t.name}"' for t in tables]
+            conn.exec_driver_sql("; ".join([*deletes, _RESTART_SEQUENCES]))
         else:
             for table in tables:
                 conn.execute(table.delete())
