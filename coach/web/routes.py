@@ -24,7 +24,16 @@ APP_POLICY = (
     "connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-SCREENS = ("/", "/today", "/checkin", "/progress", "/settings", "/team", "/team/plan")
+SCREENS = (
+    "/",
+    "/today",
+    "/checkin",
+    "/progress",
+    "/settings",
+    "/team",
+    "/team/plan",
+    "/team/polls",
+)
 
 
 def bundle() -> assets.Bundle:
@@ -58,7 +67,7 @@ for path in SCREENS:
 
 
 @web.route("/team/<int:team_id>")
-@web.route("/team/<int:team_id>/<any(invites, settings):part>")
+@web.route("/team/<int:team_id>/<any(invites, settings, polls):part>")
 def team_screen(team_id: int, part: str | None = None) -> Response:
     """A team's screens for its lead or an admin; the API decides what they may see."""
     return _shell()

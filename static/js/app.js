@@ -90,9 +90,11 @@ function tabsFor(person) {
 const TAB_OF = { '/history': '/progress' };
 
 function renderTabs(screen) {
-  const current = TAB_OF[screen] ?? screen;
   const nav = document.getElementById('tabs');
   const tabs = tabsFor(session.person);
+  // A member's way to the team's polls comes from today: that tab stays marked.
+  const own = screen === '/team' && !tabs.some(([path]) => path === '/team') ? '/today' : screen;
+  const current = TAB_OF[screen] ?? own;
   nav.hidden = !session.person || !tabs.some(([path]) => path === current);
   nav.classList.toggle('five', tabs.length === 5);
   nav.setAttribute('aria-label', t('tabs'));

@@ -1,6 +1,7 @@
 // The team screens for leads and admins: /team, /team/plan, /team/<id>,
-// /team/<id>/invites, /team/<id>/settings and, for admins, /team/people. A member is told the screens are not
-// for them (the API refuses them anyway).
+// /team/<id>/invites, /team/<id>/settings, /team/<id>/polls and, for admins, /team/people.
+// A member is told the screens are not for them (the API refuses them anyway), except
+// /team/polls: their own team's polls.
 import { api, ApiError, Offline } from '../api.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
@@ -12,6 +13,7 @@ const PARTS = {
   settings: () => import('./team_settings.js'),
   plan: () => import('./team_plan.js'),
   people: () => import('./team_people.js'),
+  polls: () => import('./team_polls.js'),
 };
 
 function notForYou(main) {
@@ -31,14 +33,34 @@ function route(pathname) {
   if (!second) return { part: 'overview', teamId: null };
   if (second === 'plan' && !third) return { part: 'plan', teamId: null };
   if (second === 'people' && !third) return { part: 'people', teamId: null };
-  if (/^\d{1,10}$/.test(second) && (!third || third === 'invites' || third === 'settings')) {
+  if (second === 'polls' && !third) return { part: 'polls', teamId: null };
+  if (/^\d{1,10}$/.test(second) && (!third || ['invites', 'settings', 'polls'].includes(third))) {
     return { part: third || 'overview', teamId: Number(second) };
   }
   return null;
 }
 
+// /team/polls: the polls of the person's own team, for members too.
+async function ownPolls(main, ctx) {
+  const team = ctx.session.person.team;
+  if (!team) {
+    problem(main, t('polls_no_team'));
+    return;
+  }
+  try {
+    await (await PARTS.polls()).show(main, { ...ctx, team, teams: null });
+  } catch (error) {
+    if (error instanceof Offline) problem(main, t('team_offline'));
+    else throw error;
+  }
+}
+
 export async function show(main, ctx) {
   const person = ctx.session.person;
+  if (location.pathname === '/team/polls') {
+    await ownPolls(main, ctx);
+    return;
+  }
   if (!runsTeams(person)) {
     notForYou(main);
     return;

@@ -53,6 +53,7 @@ export function teamNav(team, current, person, teams = []) {
     [`/team/${team.id}`, t('team_overview')],
     [`/team/${team.id}/invites`, t('invite_members')],
     [`/team/${team.id}/settings`, t('team_settings')],
+    [`/team/${team.id}/polls`, t('polls_nav')],
     ['/team/plan', t('plan')],
   ];
   if (isAdmin(person) || teams.length > 1) links.unshift(['/team', t('all_teams')]);
@@ -69,6 +70,13 @@ export function errorSlot(field) {
   return slot;
 }
 
+// The messages of a field, also when they sit deeper (a list's items: {"1": {...}}).
+function messagesIn(value) {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(messagesIn);
+  return value && typeof value === 'object' ? Object.values(value).flatMap(messagesIn) : [];
+}
+
 // Puts each of the API's field messages (422 `errors.json`) into the slot named for
 // it; `intro` may add a line in the app's language above the API's own words.
 // Returns the messages no slot took, for a general line.
@@ -80,7 +88,7 @@ export function showFieldErrors(slots, error, intro = {}) {
   const fields = error?.body?.errors?.json || {};
   const left = [];
   for (const [name, messages] of Object.entries(fields)) {
-    const list = Array.isArray(messages) ? messages.flat(Infinity).filter((m) => typeof m === 'string') : [];
+    const list = messagesIn(messages);
     const target = slots[name];
     if (!target) {
       left.push(...(list.length ? list : [JSON.stringify(messages)]));

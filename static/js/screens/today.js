@@ -4,6 +4,7 @@ import { h, replace } from '../dom.js';
 import { date, language, number, t } from '../i18n.js';
 import { onOutboxChange, pending, send, withdraw } from '../outbox.js';
 import { liveBanner } from '../live_banner.js';
+import { pollCard } from '../poll_card.js';
 import { countdown } from '../timer.js';
 
 const GET_READY = 3;
@@ -356,6 +357,7 @@ export async function show(main, ctx) {
       model.week ? ` · ${t('week_n', { n: model.week })}` : ''),
     model.offline_copy ? h('p', { class: 'note' }, t('offline_copy')) : null,
     model.offline_copy ? null : liveBanner(model.live_session, ctx),
+    model.offline_copy ? null : pollCard(ctx),
     model.paused ? h('section', { class: 'stop', 'aria-labelledby': 'stop-title' },
       h('h2', { id: 'stop-title' }, t('stop_title')),
       h('p', {}, t('paused')),
