@@ -25,7 +25,7 @@ class PersonSchema(Schema):
     email = fields.String(dump_only=True, allow_none=True)
     has_password = fields.Method("_has_password", dump_only=True)
     share_participation = StrictBoolean(
-        metadata={"description": "Let the team's lead see when I trained"}
+        metadata={"description": "Let the team's lead and colleagues see when I trained"}
     )
     team = fields.Nested(Ref, dump_only=True, allow_none=True)
     workplace = fields.Nested(Ref, dump_only=True)

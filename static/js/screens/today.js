@@ -5,6 +5,7 @@ import { date, language, number, t } from '../i18n.js';
 import { onOutboxChange, pending, send, withdraw } from '../outbox.js';
 import { liveBanner } from '../live_banner.js';
 import { pollCard } from '../poll_card.js';
+import { teamTodayCard } from './team_today.js';
 import { countdown } from '../timer.js';
 
 const GET_READY = 3;
@@ -368,6 +369,7 @@ export async function show(main, ctx) {
     list,
     model.cardio.map(cardioCard),
     model.exercises.length === 0 ? h('p', {}, t('nothing_today')) : null,
+    teamTodayCard(ctx),
     h('p', { class: 'more-links' }, h('a', { href: '/history' }, t('see_history'))));
   paintDone();
 }
