@@ -15,6 +15,7 @@ empty line::
     # push devices          the devices that get my reminders
     # reminder deliveries   every attempt to deliver a reminder to me
     # poll votes  my votes in my team's polls (nobody else ever sees them)
+    # high-fives  given and received; a colleague is named only if they share
 
 Times are ISO 8601 in UTC, days ``YYYY-MM-DD`` in the person's time zone, yes/no as
 ``true``/``false``, nothing as an empty field. Free text that a spreadsheet would run
@@ -42,6 +43,7 @@ from coach.coaching.team_totals import fold_into_team_totals
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.polls.models import Poll, PollVote
+from coach.team_today.models import HighFive
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -207,6 +209,7 @@ def export_csv(person: Person) -> str:
         ((p.id, p.kind, _text(p.question), v.option, v.updated_at) for v, p in votes),
         first=False,
     )
+    _high_five_section(writer, person)
     return out.getvalue()
 
 
@@ -251,6 +254,36 @@ def _reminder_sections(writer: Any, person: Person) -> None:
     )
 
 
+def _high_five_section(writer: Any, person: Person) -> None:
+    """High-fives I gave and got. The colleague at the other end is named only while
+    they share their participation, as everywhere else."""
+    other = sa.orm.aliased(Person)
+    gave = HighFive.giver_id == person.id
+    other_end = sa.case((gave, HighFive.receiver_id), else_=HighFive.giver_id)
+    rows = db.session.execute(
+        sa.select(HighFive, other.display_name, other.share_participation)
+        .outerjoin(other, other.id == other_end)
+        .where(sa.or_(gave, HighFive.receiver_id == person.id))
+        .order_by(HighFive.day, HighFive.created_at)
+    )
+    _section(
+        writer,
+        "high-fives",
+        ("day", "given_or_received", "colleague", "to_team", "at"),
+        (
+            (
+                h.day,
+                "given" if h.giver_id == person.id else "received",
+                _text(name) if shares else None,
+                h.receiver_id is None,
+                h.created_at,
+            )
+            for h, name, shares in rows
+        ),
+        first=False,
+    )
+
+
 def keep_an_admin(person: Person, refusal: str) -> None:
     """Refuse (409) to take away an admin when no other admin of the workplace would
     be left, so the workplace is never unmanaged. Call before deleting the person."""
@@ -273,8 +306,8 @@ def erase_person(person: Person) -> None:
     """Delete the person and every row that names them (not committed).
 
     Their sessions are first folded into their team's anonymous weekly totals. Every
-    other row (sets, cardio, check-ins, overrides, swaps, reminder settings and
-    deliveries, push subscriptions, device sessions, sign-in links, passkeys) goes with
+    other row (sets, cardio, check-ins, overrides, swaps, high-fives, reminder settings
+    and deliveries, push subscriptions, device sessions, sign-in links, passkeys) goes with
     the person row through ``ON DELETE CASCADE``; invites they made stay, without their
     name."""
     fold_into_team_totals(person)

@@ -22,6 +22,7 @@ from coach.coaching.team_totals import TeamWeekTotal
 from coach.database import utcnow
 from coach.domain.roles import Role
 from coach.extensions import db
+from coach.team_today.models import HighFive
 from coach.teams.models import Team
 from coach.teams.participation import workplace_participation
 from tests.coaching.test_progress import add_cardio, add_check_in, add_set
@@ -146,6 +147,7 @@ def test_export_is_a_csv_attachment_with_every_section(world: World) -> None:
         "push devices",
         "reminder deliveries",
         "poll votes",
+        "high-fives",
     ]
 
     [person] = found["person"]
@@ -202,6 +204,44 @@ def test_export_holds_every_set_cardio_and_check_in_of_mine_only(world: World) -
     ).all()
     text = response.get_data(as_text=True)
     assert colleague_sets and not any(str(set_id) in text for set_id in colleague_sets)
+
+
+def test_export_holds_my_high_fives_naming_only_colleagues_who_share(world: World) -> None:
+    colleague = db.session.get_one(Person, world.colleague)
+    colleague.share_participation = True
+    quiet = make_person(Role.MEMBER, team=colleague.team, display_name="Quiet Quinn")
+    day = D("2025-03-10")
+    for giver, receiver in (
+        (world.me, world.colleague),
+        (world.me, None),
+        (world.colleague, world.me),
+        (quiet.id, world.me),
+        (quiet.id, world.colleague),  # not mine: left out
+    ):
+        db.session.add(
+            HighFive(
+                id=uuid.uuid4(),
+                team_id=world.team_id,
+                giver_id=giver,
+                receiver_id=receiver,
+                receiver_key=receiver or 0,
+                day=day,
+            )
+        )
+    db.session.commit()
+    response = call(world.app, client(world, world.me), "GET", "/api/me/export.csv")
+    found = sections(response.get_data(as_text=True).lstrip("\ufeff"))
+    name = colleague.display_name
+    assert sorted(
+        (r["day"], r["given_or_received"], r["colleague"], r["to_team"])
+        for r in found["high-fives"]
+    ) == [
+        ("2025-03-10", "given", "", "true"),
+        ("2025-03-10", "given", name, "false"),
+        ("2025-03-10", "received", "", "false"),  # Quinn does not share
+        ("2025-03-10", "received", name, "false"),
+    ]
+    assert "Quiet Quinn" not in response.get_data(as_text=True)
 
 
 def test_an_empty_export_still_has_its_headers(app: Flask) -> None:
