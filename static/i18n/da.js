@@ -491,5 +491,5 @@ export default {
   received_team: ({ n }) => (n === 1 ? '1 til hele holdet.' : '{n} til hele holdet.'),
   team_you_hidden: 'Du tælles med her, men nævnes ikke ved navn, som du har valgt.',
   team_change_sharing: 'Skift det under Indstillinger',
-  team_today_offline: 'Du er offline: holdets dag vises, når du er online igen.',
+  team_today_offline: 'Holdets dag vises her igen, når telefonen er online.',
 };

@@ -491,5 +491,5 @@ export default {
   received_team: ({ n }) => (n === 1 ? '1 to the whole team.' : '{n} to the whole team.'),
   team_you_hidden: 'You are counted here, not named, as you chose.',
   team_change_sharing: 'Change it in Settings',
-  team_today_offline: 'You are offline: your team\'s day shows when you are online again.',
+  team_today_offline: 'Your team\'s day shows here again once this phone is online.',
 };
