@@ -43,7 +43,7 @@ from coach.coaching.team_totals import fold_into_team_totals
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.polls.models import Poll, PollVote
-from coach.team_today.models import HighFive
+from coach.team_today.records import HIGH_FIVE_COLUMNS, high_fives_of
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -255,31 +255,11 @@ def _reminder_sections(writer: Any, person: Person) -> None:
 
 
 def _high_five_section(writer: Any, person: Person) -> None:
-    """High-fives I gave and got. The colleague at the other end is named only while
-    they share their participation, as everywhere else."""
-    other = sa.orm.aliased(Person)
-    gave = HighFive.giver_id == person.id
-    other_end = sa.case((gave, HighFive.receiver_id), else_=HighFive.giver_id)
-    rows = db.session.execute(
-        sa.select(HighFive, other.display_name, other.share_participation)
-        .outerjoin(other, other.id == other_end)
-        .where(sa.or_(gave, HighFive.receiver_id == person.id))
-        .order_by(HighFive.day, HighFive.created_at)
-    )
     _section(
         writer,
         "high-fives",
-        ("day", "given_or_received", "colleague", "to_team", "at"),
-        (
-            (
-                h.day,
-                "given" if h.giver_id == person.id else "received",
-                _text(name) if shares else None,
-                h.receiver_id is None,
-                h.created_at,
-            )
-            for h, name, shares in rows
-        ),
+        HIGH_FIVE_COLUMNS,
+        ((d, way, _text(name), team, at) for d, way, name, team, at in high_fives_of(person.id)),
         first=False,
     )
 
