@@ -6,7 +6,8 @@ The hidden member trains today, gives a high-five to a sharing colleague and one
 the team, and gets the team's high-fives. Then every GET route of the app (so a new
 endpoint is walked too) is read as a sharing member, another non-sharing member, the
 team's lead and the workplace's admin: the hidden member's name and id (a distinctive
-one) appear in no answer, while the counts show they are there.
+one) appear in no answer, while the counts show they are there. The one exception is
+the admin's directory of people, which names everyone and says nothing of training.
 """
 
 from __future__ import annotations
@@ -71,7 +72,12 @@ def test_a_non_sharing_member_is_counted_and_never_named(app: Flask, role: str) 
     paths = _get_paths(app, {"team_id": str(team_id)})
     assert {f"/api/teams/{team_id}/today", "/api/me/high-fives"} <= set(paths)
     for path in paths:
-        text = api.get(path).get_data(as_text=True)
+        response = api.get(path)
+        text = response.get_data(as_text=True)
+        if path == "/api/people" and role == "admin":
+            # The admin's directory (to remove someone who left) names everyone, with
+            # nothing of their training: checked in tests/teams/test_privacy.py.
+            continue
         assert HIDDEN_NAME not in text and "Zelda" not in text, path
         assert str(HIDDEN_ID) not in text, path
 
