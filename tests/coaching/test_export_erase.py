@@ -248,7 +248,7 @@ def test_an_empty_export_still_has_its_headers(app: Flask) -> None:
     person = make_person(Role.MEMBER)
     response = call(app, signed_in_client(app, person), "GET", "/api/me/export.csv")
     found = sections(response.get_data(as_text=True).lstrip("\ufeff"))
-    assert [len(rows) for rows in found.values()] == [1, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert [len(rows) for rows in found.values()] == [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
     assert response.get_data(as_text=True).splitlines()[5] == (
         "id,date,performed_at,exercise,exercise_name,reps,hold_seconds,band_level,"
         "load_kg,reps_in_reserve,pain"
