@@ -7,16 +7,19 @@ follows it in the workplace's time zone.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from coach.accounts.models import Person
 from coach.domain.roles import Role
 from coach.extensions import db
+from coach.team_today.models import HighFive
 from coach.teams.models import Team
 from tests.factories import (
     ApiClient,
@@ -288,3 +291,26 @@ def test_someone_who_stops_sharing_is_no_longer_named(app: Flask, world: World) 
     assert anna["from_colleagues"] == [] and anna["from_others"] == 1
     assert anna["given"]["to"] == []  # Bo, no longer sharing, is not named even by id
     assert [n["id"] for n in _today(bo, world.team)["named"]] == []
+
+
+def test_the_same_high_five_sent_twice_at_once_is_stored_once(app: Flask, world: World) -> None:
+    """Two phones of Bo's (or a retry racing the first try) at the same instant: one
+    201, one 200, one row, never a 500."""
+    phones = [world.client(app, world.bo) for _ in range(2)]
+    path, body = f"/api/teams/{world.team.id}/high-fives", {"to": world.anna.id}
+    db.session.rollback()
+    start = threading.Barrier(2)
+    answers: list[int] = []
+
+    def send(phone: ApiClient) -> None:
+        start.wait()
+        answers.append(phone.post(path, json=body).status_code)
+
+    threads = [threading.Thread(target=send, args=(phone,)) for phone in phones]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(answers) == [200, 201]
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(HighFive)) == 1
