@@ -12,6 +12,7 @@ change while the app runs, are rendered once per language.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -40,7 +41,7 @@ from coach.domain.catalogue import CARDIO_ACTIVITY_NAMES, Exercise, Program, Pro
 from coach.domain.weights import DUMBBELLS_KG, KETTLEBELLS_KG
 from coach.extensions import db
 from coach.live.service import live_session_today
-from coach.polls.phases import items_for_person
+from coach.polls.phases import chosen_items
 
 # Enough for every rule: two sessions in a row, a break, an override.
 SESSIONS_LOOKED_AT = 4
@@ -77,21 +78,21 @@ def program_day(person: Member, today: date) -> ProgramDay | None:
     program = current_catalogue().programs[person.program]
     if person.program_started_on is not None:
         week = team_program_week(person.program_started_on, today)
-        # The exercises the team chose for this phase, if it voted on them.
-        phase = program.phase_for_week(week)
-        return ProgramDay(program, week, items_for_person(person.id, program.slug, week, phase))
-    week = program_week(local_date(person, person.created_at), today)
+    else:
+        week = program_week(local_date(person, person.created_at), today)
     return ProgramDay(program, week, program.phase_for_week(week).items)
 
 
 # -- the statements ---------------------------------------------------------------------
 
-# The person's choices, their workplace's bands and their recent check-ins: four small
-# reads in one round trip. Each row says which it is in its first column:
+# The person's choices, their workplace's bands, their recent check-ins and the
+# exercises their team chose for this phase: five small reads in one round trip. Each
+# row says which it is in its first column:
 #   swap:     a = exercise, b = replacement
 #   override: a = exercise, b = band level, day, load_kg
 #   band:     a = key, b = Danish name, c = English name, d = display colour, position
 #   check-in: day, the pain per region, soreness, red_flag (any red-flag answer)
+#   chosen:   a = the team's exercises for the phase, as JSON (coach/polls)
 _NO_CHECK_IN = ", ".join(["NULL"] * (len(PAIN_COLUMNS) + 2))  # pains, soreness, red_flag
 _PERSON_DAY = plain_select(
     "SELECT 'swap' AS kind, exercise AS a, replacement AS b, NULL AS c, NULL AS d,"
@@ -104,6 +105,9 @@ _PERSON_DAY = plain_select(
     " position, {none} FROM band_levels WHERE band_set_id = :band_set"
     " UNION ALL SELECT 'check-in', NULL, NULL, NULL, NULL, day, NULL, 0, {pain}, soreness,"
     " {red_flag} FROM check_ins WHERE person_id = :person AND day > :since AND day <= :today"
+    " UNION ALL SELECT 'chosen', CAST(c.exercises AS TEXT), NULL, NULL, NULL, NULL, NULL, 0,"
+    " {none} FROM chosen_phases c JOIN people p ON p.team_id = c.team_id WHERE p.id = :person"
+    " AND c.program = :program AND c.first_week <= :week AND c.last_week >= :week"
     " ORDER BY position, day".format(
         # Typed: PostgreSQL settles a UNION's types pair by pair, and NULL against NULL
         # would make these text before the check-ins' integers come.
@@ -123,7 +127,12 @@ _PERSON_DAY = plain_select(
     *PAIN_COLUMNS.values(),
     sa.column("soreness", sa.Boolean()),
     sa.column("red_flag", sa.Boolean()),
-).bindparams(sa.bindparam("since", type_=sa.Date()), sa.bindparam("today", type_=sa.Date()))
+).bindparams(
+    sa.bindparam("since", type_=sa.Date()),
+    sa.bindparam("today", type_=sa.Date()),
+    sa.bindparam("program", type_=sa.String()),
+    sa.bindparam("week", type_=sa.Integer()),
+)
 _REGIONS = {column: region for region, column in PAIN_COLUMNS.items()}
 _CARDIO_COLUMNS = ("id", *CARDIO_FIELDS, "local_date", "created_at")
 _CARDIO_TODAY = plain_select(
@@ -217,11 +226,13 @@ def exercise_view(language: str, exercise: Exercise) -> dict[str, Any]:
 # -- today -----------------------------------------------------------------------------
 
 
-def today_for(person: Member, language: str | None = None) -> dict[str, Any]:
-    """The session for today in the person's zone, ready to send as JSON (the shape of
-    :class:`~coach.coaching.schemas.TodaySchema`)."""
+def today_for(
+    person: Member, language: str | None = None, today: date | None = None
+) -> dict[str, Any]:
+    """The session for today in the person's zone (or for ``today``), ready to send as
+    JSON (the shape of :class:`~coach.coaching.schemas.TodaySchema`)."""
     language = language or person.language
-    today = local_today(person)
+    today = today or local_today(person)
     plan = program_day(person, today)
     body: dict[str, Any] = {
         "date": today.isoformat(),
@@ -244,10 +255,18 @@ def today_for(person: Member, language: str | None = None) -> dict[str, Any]:
     override_rows = []
     band_levels = []
     check_ins = []
+    chosen: list[str] | None = None
     since = today - timedelta(days=CHECK_IN_DAYS)
     for row in connection.execute(
         _PERSON_DAY,
-        {"person": person.id, "band_set": person.band_set_id, "since": since, "today": today},
+        {
+            "person": person.id,
+            "band_set": person.band_set_id,
+            "since": since,
+            "today": today,
+            "program": plan.program.slug,
+            "week": plan.week,
+        },
     ):
         if row.kind == "swap":
             swaps[row.a] = row.b
@@ -257,11 +276,15 @@ def today_for(person: Member, language: str | None = None) -> dict[str, Any]:
             band_levels.append(
                 progression.BandLevelView(key=row.a, name=Text(row.b, row.c), colour=row.d)
             )
+        elif row.kind == "chosen":
+            chosen = json.loads(row.a)
         else:
             check_ins.append(check_in(row))
     levels = tuple(band_levels)
     positions = {level.key: i for i, level in enumerate(levels)}
-    items = [item for item in plan.items if item.exercise is not None]
+    # The exercises the team chose for this phase, if it voted on them (coach/polls).
+    program_items = chosen_items(plan.program.phase_for_week(plan.week), chosen)
+    items = [item for item in program_items if item.exercise is not None]
     slugs = [swaps.get(item.exercise, item.exercise) for item in items]  # type: ignore[arg-type]
     history: dict[str, list[progression.LoggedSet]] = defaultdict(list)
     logged_today: dict[str, list[Any]] = defaultdict(list)
@@ -302,7 +325,7 @@ def today_for(person: Member, language: str | None = None) -> dict[str, Any]:
                 "done": len(done_sets) >= prescription.sets,
             }
         )
-    cardio_items = [item.cardio for item in plan.items if item.cardio is not None]
+    cardio_items = [item.cardio for item in program_items if item.cardio is not None]
     cardio_today = (
         LoggedCardioSchema(many=True).dump(
             connection.execute(_CARDIO_TODAY, {"person": person.id, "today": today}).all()

@@ -12,7 +12,6 @@ import sqlalchemy as sa
 
 from coach.accounts.models import Person
 from coach.catalogue.service import current_catalogue
-from coach.database import plain_select
 from coach.domain import polls
 from coach.domain.calendar import format_wall_clock, team_program_week
 from coach.domain.catalogue import Phase, ProgramItem
@@ -21,33 +20,19 @@ from coach.polls.models import ChosenPhase, TeamTimeChange
 from coach.teams.models import Team
 from coach.teams.participation import workplace_today
 
-# Today's screen runs this for every member: one indexed read, no ORM.
-_CHOSEN_FOR_PERSON = plain_select(
-    "SELECT c.exercises FROM chosen_phases c JOIN people p ON p.team_id = c.team_id"
-    " WHERE p.id = :person AND c.program = :program"
-    " AND c.first_week <= :week AND c.last_week >= :week",
-    ChosenPhase.__table__.c.exercises,
-)
-
 
 def _fits(phase: Phase, slugs: list[str]) -> bool:
     """A choice the current catalogue still allows (it may have changed since)."""
     return not polls.set_problems(current_catalogue(), phase, slugs)
 
 
-def items_for_person(
-    person_id: int, program: str, week: int, phase: Phase
-) -> tuple[ProgramItem, ...]:
-    """The phase's items for a member of a team: with the team's chosen exercises in
-    place when it chose for this phase, else as written."""
-    row = (
-        db.session.connection()
-        .execute(_CHOSEN_FOR_PERSON, {"person": person_id, "program": program, "week": week})
-        .first()
-    )
-    if row is None or not _fits(phase, row[0]):
+def chosen_items(phase: Phase, chosen: list[str] | None) -> tuple[ProgramItem, ...]:
+    """The phase's items with the exercises the team chose in place (today's screen
+    reads ``chosen`` with the person's other facts); as written without a choice, or
+    with one the catalogue no longer allows."""
+    if not chosen or not _fits(phase, chosen):
         return phase.items
-    return polls.with_exercises(phase, row[0])
+    return polls.with_exercises(phase, chosen)
 
 
 def items_for_team(team: Team, week: int) -> tuple[ProgramItem, ...]:
