@@ -259,7 +259,12 @@ def correct_set(person: Person, set_id: uuid.UUID, changes: dict[str, Any]) -> W
     _check_set(person, values)
     for field, value in changes.items():
         setattr(row, field, value)
-    row.local_date = local_date(person, row.performed_at)
+    was, row.local_date = row.local_date, local_date(person, row.performed_at)
+    if row.local_date != was:  # moved across midnight: both days' reminders may move
+        db.session.flush()
+        zone = person.effective_time_zone
+        schedule.sets_changed(person.id, zone, was, logged=False)
+        schedule.sets_changed(person.id, zone, row.local_date, logged=True)
     db.session.commit()
     return row
 

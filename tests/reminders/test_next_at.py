@@ -184,3 +184,30 @@ def test_a_pass_reads_only_who_is_due(app: Flask, push: PushService) -> None:
     # Each moved on to a later reminder; the same moment again reads nobody.
     assert all((stored(p) or first) > first for p in people)
     assert send_due(first + timedelta(seconds=20)).read == 0
+
+
+def test_a_set_moved_across_midnight_moves_both_days(phone: Any, member: Person, team: Any) -> None:
+    team.reminder_time = later_today(2)
+    member.created_at = utcnow() - timedelta(days=3)  # so a set may lie yesterday
+    db.session.commit()
+    subscribe(phone)
+    today = expected(member)
+    assert today is not None and local_day(today, "Europe/Copenhagen") == datetime.now(ZONE).date()
+    yesterday = (datetime.now(ZONE) - timedelta(days=1)).replace(hour=12, minute=0)
+    sent = a_set(performed_at=yesterday.isoformat())
+    assert phone.post("/api/me/sets", json=sent).status_code == 201
+    assert stored(member) == today  # trained yesterday: today's reminder stands
+    # Corrected to a moment today: today's reminder goes.
+    now = datetime.now(ZONE).isoformat()
+    answer = phone.patch(f"/api/me/sets/{sent['id']}", json={"performed_at": now})
+    assert answer.status_code == 200, answer.json
+    assert stored(member) == expected(member, trained_today=True) != today
+    # And back to yesterday: it comes back.
+    back = {"performed_at": yesterday.isoformat()}
+    assert phone.patch(f"/api/me/sets/{sent['id']}", json=back).status_code == 200
+    assert stored(member) == today
+    # Today again, then deleted: the only set of the day gone, the reminder is back.
+    assert phone.patch(f"/api/me/sets/{sent['id']}", json={"performed_at": now}).status_code == 200
+    assert stored(member) != today
+    assert phone.delete(f"/api/me/sets/{sent['id']}").status_code == 204
+    assert stored(member) == today
