@@ -52,6 +52,12 @@ def reachable() -> sa.ColumnElement[bool]:
 def schedule_rows(where: sa.ColumnElement[bool]) -> sa.Select[Any]:
     """What a person's reminders depend on, for the people ``where`` picks who can get
     one: id, language, email, zone, team time and days, own settings, snooze."""
+    return person_rows(where).where(reachable())
+
+
+def person_rows(where: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    """The columns of ``schedule_rows`` for the people ``where`` picks, whether or not
+    they can get a reminder now."""
     return (
         sa.select(
             Person.id,
@@ -69,7 +75,7 @@ def schedule_rows(where: sa.ColumnElement[bool]) -> sa.Select[Any]:
         .join(Workplace, Workplace.id == Person.workplace_id)
         .outerjoin(Team, Team.id == Person.team_id)
         .outerjoin(ReminderSettings, ReminderSettings.person_id == Person.id)
-        .where(where, reachable())
+        .where(where)
     )
 
 

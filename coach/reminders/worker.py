@@ -42,10 +42,11 @@ from coach.extensions import db
 from coach.polls import closing
 from coach.reminders import mail
 from coach.reminders.delivery import DeviceResult, PushSender
-from coach.reminders.models import NextReminder, ReminderClaim, ReminderSettings
+from coach.reminders.models import NextReminder, ReminderClaim
 from coach.reminders.schedule import (
     default_time,
     instants,
+    person_rows,
     refresh_people,
     schedule_of_row,
     schedule_rows,
@@ -58,7 +59,6 @@ from coach.reminders.service import (
     notifications_for,
     record_results,
 )
-from coach.teams.models import Workplace
 
 
 @dataclass
@@ -95,15 +95,6 @@ class Due:
 
 def worker_name() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(3)}"
-
-
-def _people_columns() -> tuple[Any, ...]:
-    return (
-        Person.id,
-        Person.language,
-        Person.email,
-        sa.func.coalesce(Person.time_zone, Workplace.time_zone),
-    )
 
 
 def _due_in(rows: list[Any], now: datetime, late: timedelta, fallback_time: time) -> list[Due]:
@@ -306,30 +297,19 @@ def _take_over(leases: Leases, late: timedelta, limit: int) -> tuple[list[Due], 
     live = [row for row in taken if row.due_at + late >= now]
     if not live:
         return [], len(expired)
-    people = {
-        row[0]: row
-        for row in db.session.execute(
-            sa.select(
-                *_people_columns(),
-                ReminderSettings.enabled,
-                ReminderSettings.email_fallback,
-            )
-            .join(Workplace, Workplace.id == Person.workplace_id)
-            .outerjoin(ReminderSettings, ReminderSettings.person_id == Person.id)
-            .where(Person.id.in_({row.person_id for row in live}))
-        )
-    }
+    asked = Person.id.in_({row.person_id for row in live})
+    people = {row[0]: row for row in db.session.execute(person_rows(asked))}
     found = []
     for row in live:
         leases.held.add(row.id)
         person = people.get(row.person_id)
-        language, email, zone, enabled, fallback = person[1:] if person else ("da",) + (None,) * 4
+        language, email, zone = person[1:4] if person else ("da", None, None)
         found.append(
             Due(
                 row.person_id,
                 language,
                 email,
-                bool(fallback),
+                bool(person and person[9]),  # the email fallback
                 zone or "UTC",
                 row.local_date,
                 row.slot,
@@ -338,7 +318,7 @@ def _take_over(leases: Leases, late: timedelta, limit: int) -> tuple[list[Due], 
                 row.tries,
             )
         )
-        if person is None or enabled is False:
+        if person is None or person[6] is False:
             found[-1].skip = True  # turned off meanwhile
     trained = _trained(found)
     for d in found:
