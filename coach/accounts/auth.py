@@ -27,6 +27,7 @@ from coach.accounts.models import DeviceSession, Person
 from coach.database import utcnow
 from coach.domain.roles import Role
 from coach.extensions import db
+from coach.reminders import schedule
 from coach.teams.models import Team, Workplace
 
 COOKIE = "coach_session"
@@ -173,9 +174,20 @@ def sign_out() -> None:
     started: DeviceSession | None = g.get("device_session")
     if started is not None:
         db.session.delete(started)
+        sessions_ended(started.person.id)
     elif (session_id := g.get("session_id")) is not None:
         db.session.execute(sa.delete(DeviceSession).where(DeviceSession.id == session_id))
+        sessions_ended(signed_in_caller().id)
     g.clear_cookie = True
+
+
+def sessions_ended(person_id: int) -> None:
+    """Sessions of the person were deleted, and the push subscriptions made in them
+    with them (ON DELETE CASCADE): those phones get no more reminders, and the
+    person's next reminder is recomputed (none once the last device is gone). Not
+    committed."""
+    db.session.flush()
+    schedule.refresh_people([person_id])
 
 
 _PER_REQUEST = (
@@ -265,6 +277,8 @@ def end_sessions(person_id: int, *, keep: int | None = None) -> int:
             *([DeviceSession.id != keep] if keep is not None else []),
         )
     )
+    if ended.rowcount:
+        sessions_ended(person_id)
     return int(ended.rowcount)
 
 

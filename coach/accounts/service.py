@@ -18,6 +18,7 @@ from coach.accounts.auth import (
     end_sessions,
     hash_token,
     new_token,
+    sessions_ended,
     sign_in,
     sign_out,
 )
@@ -306,6 +307,8 @@ def _end_one(person: Person, device_id: int) -> bool:
             DeviceSession.id == device_id, DeviceSession.person_id == person.id
         )
     )
+    if ended.rowcount:
+        sessions_ended(person.id)
     return bool(ended.rowcount)
 
 

@@ -21,6 +21,12 @@ class PushSubscription(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(_person_fk(), index=True)
+    # The signed-in device that subscribed: signing it out (or ending it from the
+    # devices list) deletes the subscription with it, and one whose session has
+    # expired is not pushed to. None: made before subscriptions were bound to sessions.
+    device_session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("device_sessions.id", ondelete="CASCADE"), index=True
+    )
     endpoint: Mapped[str] = mapped_column(sa.String(1024), unique=True)
     p256dh: Mapped[str] = mapped_column(sa.String(100))
     auth: Mapped[str] = mapped_column(sa.String(40))

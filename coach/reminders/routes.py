@@ -5,7 +5,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from coach.accounts.auth import caller, signed_in
+from coach.accounts.auth import caller, current_session_id, signed_in
 from coach.accounts.throttle import limited
 from coach.reminders import keys, service
 from coach.reminders.models import PushSubscription
@@ -38,8 +38,9 @@ class SubscriptionsView(MethodView):
     @blp.alt_response(200, schema=SubscriptionStoredSchema, description="Refreshed")
     def post(self, data: dict[str, Any]) -> tuple[PushSubscription, int]:
         """Store this device's push subscription, or refresh it (pushsubscriptionchange)."""
+        p256dh, auth = data["keys"]["p256dh"], data["keys"]["auth"]
         row, created = service.subscribe(
-            caller(), data["endpoint"], data["keys"]["p256dh"], data["keys"]["auth"]
+            caller(), data["endpoint"], p256dh, auth, current_session_id()
         )
         return row, 201 if created else 200
 

@@ -24,14 +24,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 
-from coach.accounts.models import Person
+from coach.accounts.models import DeviceSession, Person
 from coach.coaching.models import WorkoutSet
 from coach.database import utcnow
 from coach.domain.calendar import WORKDAYS, parse_wall_clock
 from coach.domain.reminders import ReminderSchedule, local_day, next_instant
 from coach.extensions import db
+from coach.reminders.bulk import among, batches, insert_rows
 from coach.reminders.models import (
     NextReminder,
     PushSubscription,
@@ -41,18 +41,31 @@ from coach.reminders.models import (
 from coach.teams.models import Team, Workplace
 
 
-def reachable() -> sa.ColumnElement[bool]:
+def live_device(now: datetime) -> sa.ColumnElement[bool]:
+    """A push subscription whose device is still signed in at ``now`` (or that was made
+    before subscriptions were bound to sessions): an expired session's phone gets no
+    more reminders, an ended one's subscription is gone with its session."""
+    return sa.or_(
+        PushSubscription.device_session_id.is_(None),
+        sa.exists().where(
+            DeviceSession.id == PushSubscription.device_session_id,
+            DeviceSession.expires_at > now,
+        ),
+    )
+
+
+def reachable(now: datetime) -> sa.ColumnElement[bool]:
     """Reminders on, and a device to push to or an email to fall back on."""
-    has_device = sa.exists().where(PushSubscription.person_id == Person.id)
+    has_device = sa.exists().where(PushSubscription.person_id == Person.id, live_device(now))
     wants_email = sa.and_(ReminderSettings.email_fallback.is_(True), Person.email.is_not(None))
     enabled = sa.or_(ReminderSettings.enabled.is_(None), ReminderSettings.enabled.is_(True))
     return sa.and_(enabled, sa.or_(has_device, wants_email))
 
 
-def schedule_rows(where: sa.ColumnElement[bool]) -> sa.Select[Any]:
+def schedule_rows(where: sa.ColumnElement[bool], now: datetime) -> sa.Select[Any]:
     """What a person's reminders depend on, for the people ``where`` picks who can get
-    one: id, language, email, zone, team time and days, own settings, snooze."""
-    return person_rows(where).where(reachable())
+    one at ``now``: id, language, email, zone, team time and days, own settings, snooze."""
+    return person_rows(where).where(reachable(now))
 
 
 def person_rows(where: sa.ColumnElement[bool]) -> sa.Select[Any]:
@@ -131,18 +144,15 @@ def store(ids: Iterable[int], found: dict[int, datetime | None]) -> None:
     values = [{"person_id": pid, "next_at": at} for pid, at in found.items() if at is not None]
     gone = [pid for pid in ids if found.get(pid) is None]
     if values:
-        dialect = db.session.get_bind().dialect.name
-        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(NextReminder)
+        insert, parameters = insert_rows(NextReminder.__table__, values)
         db.session.execute(
             insert.on_conflict_do_update(
                 index_elements=["person_id"], set_={"next_at": insert.excluded.next_at}
             ),
-            values,
+            parameters,
         )
-    for start in range(0, len(gone), 500):
-        db.session.execute(
-            sa.delete(NextReminder).where(NextReminder.person_id.in_(gone[start : start + 500]))
-        )
+    for chunk in batches(gone):
+        db.session.execute(sa.delete(NextReminder).where(among(NextReminder.person_id, chunk)))
 
 
 def refresh_people(person_ids: Iterable[int], now: datetime | None = None) -> None:
@@ -154,7 +164,7 @@ def refresh_people(person_ids: Iterable[int], now: datetime | None = None) -> No
     late, fallback = late_window(), default_time()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        rows = db.session.execute(schedule_rows(Person.id.in_(chunk))).all()
+        rows = db.session.execute(schedule_rows(among(Person.id, chunk), now)).all()
         days = {local_day(now, row[3]) for row in rows}
         trained: set[tuple[int, date]] = set()
         taken: set[tuple[int, date, str]] = set()
@@ -163,13 +173,13 @@ def refresh_people(person_ids: Iterable[int], now: datetime | None = None) -> No
                 (person_id, day)
                 for person_id, day in db.session.execute(
                     sa.select(WorkoutSet.person_id, WorkoutSet.local_date)
-                    .where(WorkoutSet.person_id.in_(chunk), WorkoutSet.local_date.in_(days))
+                    .where(among(WorkoutSet.person_id, chunk), WorkoutSet.local_date.in_(days))
                     .distinct()
                 )
             }
             claims = sa.select(
                 ReminderClaim.person_id, ReminderClaim.local_date, ReminderClaim.slot
-            ).where(ReminderClaim.person_id.in_(chunk), ReminderClaim.local_date.in_(days))
+            ).where(among(ReminderClaim.person_id, chunk), ReminderClaim.local_date.in_(days))
             taken = {(person_id, day, slot) for person_id, day, slot in db.session.execute(claims)}
         store(chunk, instants(rows, now, late, fallback, trained, taken))
 

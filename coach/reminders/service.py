@@ -21,6 +21,7 @@ from coach.domain.calendar import WORKDAYS, ordered_weekdays
 from coach.domain.reminders import ReminderSchedule, end_of_local_day, local_day, next_reminder
 from coach.extensions import db
 from coach.reminders import keys, mail
+from coach.reminders.bulk import among, batches, insert_rows
 from coach.reminders.delivery import (
     Device,
     DeviceResult,
@@ -29,7 +30,7 @@ from coach.reminders.delivery import (
     RetryPolicy,
 )
 from coach.reminders.models import DeliveryAttempt, PushSubscription, ReminderSettings
-from coach.reminders.schedule import default_time, refresh_people
+from coach.reminders.schedule import default_time, live_device, refresh_people
 from coach.reminders.texts import TEXTS
 
 PROBLEM_AFTER = timedelta(days=3)
@@ -40,11 +41,13 @@ MAX_DEVICES = 10  # per person; subscribing an eleventh replaces the oldest
 
 
 def subscribe(
-    person: Person, endpoint: str, p256dh: str, auth: str
+    person: Person, endpoint: str, p256dh: str, auth: str, session_id: int | None
 ) -> tuple[PushSubscription, bool]:
     """Store this device's subscription, or refresh it (new keys, or a device that
-    changed hands); ``(row, created)``. A person keeps at most ``MAX_DEVICES``: the
-    one refreshed longest ago makes room (a phone long since replaced, most likely)."""
+    changed hands); ``(row, created)``. It belongs to the device session it is made
+    in (``session_id``): it ends with that session. A person keeps at most
+    ``MAX_DEVICES``: the one refreshed longest ago makes room (a phone long since
+    replaced, most likely)."""
     row = db.session.scalar(
         sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint)
     )
@@ -54,6 +57,7 @@ def subscribe(
         row = PushSubscription(endpoint=endpoint, created_at=now)
         db.session.add(row)
     row.person_id, row.p256dh, row.auth, row.updated_at = person.id, p256dh, auth, now
+    row.device_session_id = session_id
     row.failing_since = None
     db.session.flush()
     surplus = db.session.scalars(
@@ -83,7 +87,9 @@ def unsubscribe(person: Person, endpoint: str) -> None:
     db.session.commit()
 
 
-def devices_of(person_ids: Iterable[int]) -> dict[int, list[Device]]:
+def devices_of(person_ids: Iterable[int], now: datetime) -> dict[int, list[Device]]:
+    """The devices to push to: each person's subscriptions whose device is still signed
+    in at ``now``."""
     found: dict[int, list[Device]] = {}
     ids = list(person_ids)
     if not ids:
@@ -96,7 +102,7 @@ def devices_of(person_ids: Iterable[int]) -> dict[int, list[Device]]:
             PushSubscription.p256dh,
             PushSubscription.auth,
         )
-        .where(PushSubscription.person_id.in_(ids))
+        .where(among(PushSubscription.person_id, ids), live_device(now))
         .order_by(PushSubscription.id)
     )
     for person_id, sub_id, endpoint, p256dh, auth in rows:
@@ -147,7 +153,9 @@ def delivery_problem(person_id: int, now: datetime) -> bool:
     """Every device of the person has failed for at least three days."""
     rows = (
         db.session.execute(
-            sa.select(PushSubscription.failing_since).where(PushSubscription.person_id == person_id)
+            sa.select(PushSubscription.failing_since).where(
+                PushSubscription.person_id == person_id, live_device(now)
+            )
         )
         .scalars()
         .all()
@@ -164,7 +172,7 @@ def reminder_view(person: Person) -> dict[str, Any]:
     devices = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(PushSubscription)
-        .where(PushSubscription.person_id == person.id)
+        .where(PushSubscription.person_id == person.id, live_device(now))
     )
     snoozed = settings.snoozed_until if settings else None
     team = person.team
@@ -298,11 +306,18 @@ def notifications_for(
     day: date,
     time_zone: str,
     now: datetime,
+    texts: dict[tuple[str, date, str], tuple[bytes, int]] | None = None,
 ) -> list[Notification]:
-    body = reminder_message(language, day).encode()
-    ttl = ttl_until_end_of_day(day, time_zone, now)
+    """The reminder for each of a person's devices. ``texts`` keeps each payload and
+    TTL once made (the same for everyone of a language, day and zone in a pass)."""
+    key = (language, day, time_zone)
+    made = texts.get(key) if texts is not None else None
+    if made is None:
+        made = (reminder_message(language, day).encode(), ttl_until_end_of_day(day, time_zone, now))
+        if texts is not None:
+            texts[key] = made
     topic = reminder_topic(person_id, day)
-    return [Notification(device, body, ttl, topic) for device in devices]
+    return [Notification(device, made[0], made[1], topic) for device in devices]
 
 
 def new_sender() -> PushSender:
@@ -365,40 +380,34 @@ def record_results(
         if outcome == "delivered" or per_person.get(person_id) != "delivered":
             per_person[person_id] = "delivered" if outcome == "delivered" else "failed"
     if rows:
-        db.session.execute(sa.insert(DeliveryAttempt), rows)
-    for chunk in in_chunks(delivered):
+        db.session.execute(*insert_rows(DeliveryAttempt.__table__, rows))
+    for chunk in batches(delivered):
         db.session.execute(
             sa.update(PushSubscription)
-            .where(PushSubscription.id.in_(chunk))
+            .where(among(PushSubscription.id, chunk))
             .values(last_delivered_at=now, failing_since=None)
         )
-    for chunk in in_chunks(failing):
+    for chunk in batches(failing):
         db.session.execute(
             sa.update(PushSubscription)
-            .where(PushSubscription.id.in_(chunk), PushSubscription.failing_since.is_(None))
+            .where(among(PushSubscription.id, chunk), PushSubscription.failing_since.is_(None))
             .values(failing_since=now)
         )
-    for chunk in in_chunks(gone):
-        db.session.execute(sa.delete(PushSubscription).where(PushSubscription.id.in_(chunk)))
+    for chunk in batches(gone):
+        db.session.execute(sa.delete(PushSubscription).where(among(PushSubscription.id, chunk)))
     return per_person
 
 
 def _owners(subscription_ids: list[int]) -> dict[int, int]:
     owners: dict[int, int] = {}
-    for chunk in in_chunks(subscription_ids):
+    for chunk in batches(subscription_ids):
         rows = db.session.execute(
             sa.select(PushSubscription.id, PushSubscription.person_id).where(
-                PushSubscription.id.in_(chunk)
+                among(PushSubscription.id, chunk)
             )
         )
         owners.update((sub_id, person_id) for sub_id, person_id in rows)
     return owners
-
-
-def in_chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
-    """Ids a few hundred at a time: IN lists stay within every driver's limits."""
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
 
 
 @dataclass
@@ -438,7 +447,7 @@ def push_to_people(
     languages = dict(
         db.session.execute(sa.select(Person.id, Person.language).where(Person.id.in_(ids))).all()
     )
-    devices = devices_of(ids)
+    devices = devices_of(ids, utcnow())
     db.session.rollback()  # no transaction held open while waiting on push services
     bodies: dict[str, bytes] = {}
     notifications = []

@@ -32,7 +32,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 
 from coach.accounts.models import Person
 from coach.coaching.models import WorkoutSet
@@ -41,6 +40,7 @@ from coach.domain.reminders import due_reminder, snooze_slot
 from coach.extensions import db
 from coach.polls import closing
 from coach.reminders import mail
+from coach.reminders.bulk import among, batches, insert_rows, on_postgresql
 from coach.reminders.delivery import DeviceResult, PushSender
 from coach.reminders.models import NextReminder, ReminderClaim
 from coach.reminders.schedule import (
@@ -54,7 +54,6 @@ from coach.reminders.schedule import (
 )
 from coach.reminders.service import (
     devices_of,
-    in_chunks,
     new_sender,
     notifications_for,
     record_results,
@@ -119,7 +118,7 @@ def _trained(due: list[Due]) -> set[tuple[int, date]]:
         db.session.execute(
             sa.select(WorkoutSet.person_id, WorkoutSet.local_date)
             .where(
-                WorkoutSet.person_id.in_({d.person_id for d in due}),
+                among(WorkoutSet.person_id, {d.person_id for d in due}),
                 WorkoutSet.local_date.in_({d.day for d in due}),
             )
             .distinct()
@@ -157,11 +156,11 @@ class Leases:
             return
         until = self.until()
         with db.engine.begin() as connection:
-            for chunk in in_chunks(ids):
+            for chunk in batches(ids):
                 connection.execute(
                     sa.update(ReminderClaim)
                     .where(
-                        ReminderClaim.id.in_(chunk),
+                        among(ReminderClaim.id, chunk),
                         ReminderClaim.claimed_by == self.worker,
                         ReminderClaim.confirmed_at.is_(None),
                     )
@@ -195,23 +194,19 @@ def _claim(due: list[Due], leases: Leases) -> list[Due]:
         }
         for d in due
     ]
-    insert = (postgresql.insert if _on_postgresql() else sqlite.insert)(ReminderClaim)
+    insert, parameters = insert_rows(ReminderClaim.__table__, values)
     statement = insert.on_conflict_do_nothing(
         index_elements=["person_id", "local_date", "slot"]
     ).returning(
         ReminderClaim.id, ReminderClaim.person_id, ReminderClaim.local_date, ReminderClaim.slot
     )
     claimed = []
-    for claim_id, person_id, day, slot in db.session.execute(statement, values):
+    for claim_id, person_id, day, slot in db.session.execute(statement, parameters):
         d = by_key[(person_id, day, slot)]
         d.claim_id = claim_id
         claimed.append(d)
         leases.held.add(claim_id)
     return claimed
-
-
-def _on_postgresql() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
 
 
 def _claim_due(run: Pass, fallback: time) -> tuple[list[Due], int]:
@@ -227,14 +222,14 @@ def _claim_due(run: Pass, fallback: time) -> tuple[list[Due], int]:
         .order_by(NextReminder.next_at)
         .limit(run.batch)
     )
-    postgres = _on_postgresql()
+    postgres = on_postgresql()
     if postgres:
         pick = pick.with_for_update(skip_locked=True)
     ids = db.session.scalars(pick).all()
     if not ids:
         db.session.rollback()
         return [], 0
-    rows = db.session.execute(schedule_rows(Person.id.in_(ids))).all()
+    rows = db.session.execute(schedule_rows(among(Person.id, ids), now)).all()
     due = _due_in(rows, now, run.late, fallback)
     trained = _trained(due)
     due = [d for d in due if (d.person_id, d.day) not in trained]
@@ -259,14 +254,13 @@ def _take_over(leases: Leases, late: timedelta, limit: int) -> tuple[list[Due], 
     checked again on the row; PostgreSQL skips rows another worker is taking);
     returns what to send and how many were past their time (recorded failed)."""
     now = leases.clock()
-    dialect = db.session.get_bind().dialect.name
     open_claims = (
         sa.select(ReminderClaim.id)
         .where(ReminderClaim.confirmed_at.is_(None), ReminderClaim.lease_until <= now)
         .order_by(ReminderClaim.lease_until)
         .limit(limit)
     )
-    if dialect == "postgresql":
+    if on_postgresql():
         open_claims = open_claims.with_for_update(skip_locked=True)
     db.session.rollback()  # as in _claim
     taken = db.session.execute(
@@ -290,14 +284,14 @@ def _take_over(leases: Leases, late: timedelta, limit: int) -> tuple[list[Due], 
     if expired:
         db.session.execute(
             sa.update(ReminderClaim)
-            .where(ReminderClaim.id.in_(expired))
+            .where(among(ReminderClaim.id, expired))
             .values(confirmed_at=utcnow(), outcome="failed")
         )
     db.session.commit()
     live = [row for row in taken if row.due_at + late >= now]
     if not live:
         return [], len(expired)
-    asked = Person.id.in_({row.person_id for row in live})
+    asked = among(Person.id, {row.person_id for row in live})
     people = {row[0]: row for row in db.session.execute(person_rows(asked))}
     found = []
     for row in live:
@@ -418,7 +412,7 @@ class Pass:
         for outcome, ids in confirmed.items():
             db.session.execute(
                 sa.update(ReminderClaim)
-                .where(ReminderClaim.id.in_(ids))
+                .where(among(ReminderClaim.id, ids))
                 .values(confirmed_at=utcnow(), outcome=outcome)
             )
         if retries:
@@ -435,37 +429,40 @@ class Pass:
 
     async def deliver(self, sender: PushSender, claimed: list[Due]) -> None:
         """Send each claimed reminder and record it as soon as its answers are in,
-        holding at most ``PUSH_CONCURRENCY`` people between sending and recording."""
+        holding at most ``PUSH_CONCURRENCY`` people between sending and recording:
+        that many lanes, each taking the next person when it is done with one."""
         to_send = [d for d in claimed if not d.skip]
-        devices = devices_of(d.person_id for d in to_send)
+        devices = devices_of((d.person_id for d in to_send), self.clock())
         db.session.rollback()  # no read transaction held across the sending
         now = self.clock()
+        texts: dict[tuple[str, date, str], Any] = {}  # one payload and TTL per language, day, zone
         planned = []
         for d in claimed:
             own = [] if d.skip else devices.get(d.person_id, [])
-            planned.append(
-                (d, notifications_for(own, d.person_id, d.language, d.day, d.time_zone, now))
-            )
+            notes = notifications_for(own, d.person_id, d.language, d.day, d.time_zone, now, texts)
+            planned.append((d, notes))
         every = [n for _, notes in planned for n in notes]
         self.summary.notifications += len(every)
         bodies = iter(await sender.encrypt_all(every))
+        work = iter([(d, notes, [next(bodies) for _ in notes]) for d, notes in planned])
         confirmations = Confirmations(self.settle)
         recorder = asyncio.ensure_future(confirmations.run())
-        people = asyncio.Semaphore(self.concurrency)
 
-        async def one(d: Due, notes: list[Any], encrypted: list[bytes | None]) -> None:
-            async with people:
-                results = await asyncio.gather(
-                    *(sender.send(n, b) for n, b in zip(notes, encrypted, strict=True))
-                )
-                await confirmations.done(d, list(results))
+        async def lane() -> None:
+            for d, notes, encrypted in work:  # one iterator shared by every lane
+                if len(notes) == 1:  # most people: no task of its own for one request
+                    results = [await sender.send(notes[0], encrypted[0])]
+                else:
+                    sends = (sender.send(n, b) for n, b in zip(notes, encrypted, strict=True))
+                    results = list(await asyncio.gather(*sends))
+                await confirmations.done(d, results)
 
+        lanes = [asyncio.ensure_future(lane()) for _ in range(min(self.concurrency, len(planned)))]
         try:
-            await asyncio.gather(
-                *(one(d, notes, [next(bodies) for _ in notes]) for d, notes in planned)
-            )
+            await asyncio.gather(*lanes)
         finally:
-            recorder.cancel()
+            for task in (*lanes, recorder):
+                task.cancel()
 
 
 async def _send_due(now: datetime, worker: str) -> PassSummary:

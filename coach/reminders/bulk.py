@@ -1,0 +1,61 @@
+"""Statements for the worker's hot path that stay short whatever the batch size.
+
+An ``IN`` list of hundreds of ids or a multi-row ``VALUES`` is a new statement text
+for every size, hundreds of parameters long: building, sending and (psycopg) parsing
+it cost more than running it. On PostgreSQL a list of ids is one array parameter
+(``= ANY(:ids)``) and many rows are inserted from one array per column
+(``INSERT … SELECT * FROM unnest(…)``). SQLite (one host, the same code path) gets
+plain ``IN`` lists, a few hundred ids at a time, and executemany.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from coach.extensions import db
+
+SQLITE_CHUNK = 500  # ids per IN list: within every SQLite build's parameter limit
+
+
+def on_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def batches(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    """All ids at once on PostgreSQL (one array), a few hundred at a time on SQLite."""
+    if not ids:
+        return
+    if on_postgresql():
+        yield ids
+        return
+    for i in range(0, len(ids), SQLITE_CHUNK):
+        yield ids[i : i + SQLITE_CHUNK]
+
+
+def among(column: Any, ids: Iterable[Any]) -> sa.ColumnElement[bool]:
+    """``column IN ids`` as one array parameter on PostgreSQL (see ``batches``)."""
+    values = list(ids)
+    if on_postgresql():
+        array = sa.literal(values, postgresql.ARRAY(column.type))  # rendered with its cast
+        return column == sa.any_(array)  # type: ignore[no-any-return]
+    return column.in_(values)  # type: ignore[no-any-return]
+
+
+def insert_rows(table: sa.Table, rows: Sequence[dict[str, Any]]) -> tuple[Any, Any]:
+    """An upsert-capable INSERT of ``rows`` (same keys each) and its parameters, for
+    ``db.session.execute(statement, parameters)``: from one array per column on
+    PostgreSQL, executemany on SQLite. Add ``on_conflict_…`` or ``returning`` freely."""
+    if not on_postgresql():
+        return sqlite.insert(table), list(rows)
+    names = list(rows[0])
+    arrays = [
+        sa.literal([row[name] for row in rows], postgresql.ARRAY(table.c[name].type))
+        for name in names
+    ]
+    source = sa.func.unnest(*arrays).table_valued(*names).render_derived()
+    select = sa.select(*(source.c[name] for name in names))
+    return postgresql.insert(table).from_select(names, select), None
