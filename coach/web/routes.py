@@ -33,6 +33,8 @@ SCREENS = (
     "/team",
     "/team/plan",
     "/team/polls",
+    "/team/people",
+    "/history",
 )
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import gzip
 import re
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
 from coach.web.routes import APP_POLICY
+
+STATIC = Path(__file__).resolve().parents[2] / "static"
 
 
 def asset_urls(client: FlaskClient) -> list[str]:
@@ -16,23 +19,27 @@ def asset_urls(client: FlaskClient) -> list[str]:
     return re.findall(r'(?:href|src)="(/static/v/[^"]+)"', shell)
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/",
-        "/today",
-        "/checkin",
-        "/progress",
-        "/settings",
-        "/team",
-        "/team/plan",
-        "/team/7",
-        "/team/7/invites",
-        "/team/7/settings",
-        "/join/abc",
-        "/sign-in/abc",
-    ],
-)
+SHELL_PATHS = [
+    "/",
+    "/today",
+    "/checkin",
+    "/progress",
+    "/settings",
+    "/team",
+    "/team/plan",
+    "/team/polls",
+    "/team/people",
+    "/history",
+    "/team/7",
+    "/team/7/polls",
+    "/team/7/invites",
+    "/team/7/settings",
+    "/join/abc",
+    "/sign-in/abc",
+]
+
+
+@pytest.mark.parametrize("path", SHELL_PATHS)
 def test_every_screen_is_the_shell_under_a_strict_policy(client: FlaskClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 200
@@ -41,6 +48,22 @@ def test_every_screen_is_the_shell_under_a_strict_policy(client: FlaskClient, pa
     assert response.headers["Cache-Control"] == "no-cache"
     body = response.get_data(as_text=True)
     assert "<script>" not in body and "style=" not in body and "<style" not in body
+
+
+def test_every_screen_the_app_routes_is_served_on_reload(client: FlaskClient) -> None:
+    """A phone reloading (or opening a link to) any screen of app.js gets the shell."""
+    app_js = (STATIC / "js" / "app.js").read_text()
+    screens = re.findall(r"^  '(/[a-z-]*)': \(\) => import", app_js, re.M)
+    assert "/history" in screens and "/today" in screens
+    fixed = {"/join": "/join/abc", "/sign-in": "/sign-in/abc", "/session": None}
+    for screen in screens:
+        path = fixed.get(screen, screen)
+        if path is not None:
+            assert client.get(path).status_code == 200, path
+    team_js = (STATIC / "js" / "screens" / "team.js").read_text()
+    for part in re.findall(r"^  ([a-z]+): \(\) => import", team_js, re.M):
+        if part != "overview":
+            assert any(p.endswith(f"/{part}") for p in SHELL_PATHS), part
 
 
 @pytest.mark.parametrize("path", ["/team/abc", "/team/7/other", "/team/plan/7"])
