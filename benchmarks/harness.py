@@ -14,6 +14,7 @@ import itertools
 import json
 import math
 import os
+import resource
 import secrets
 import signal
 import socket
@@ -179,8 +180,11 @@ class Meters:
     (found by their ``application_name``; other users of the server are not counted),
     this load generator, and the whole machine."""
 
-    def __init__(self, gunicorn_pid: int, pg_url: str | None, pg_app: str | None) -> None:
-        self.gunicorn_pid = gunicorn_pid
+    def __init__(
+        self, gunicorn_pid: int | Sequence[int], pg_url: str | None, pg_app: str | None
+    ) -> None:
+        # One gunicorn master, or several (nodes): their workers' CPU counts together.
+        self.gunicorn_pids = [gunicorn_pid] if isinstance(gunicorn_pid, int) else gunicorn_pid
         self.pg_app = pg_app
         self.pg = psycopg.connect(plain_pg(pg_url), autocommit=True) if pg_url else None
 
@@ -198,7 +202,7 @@ class Meters:
 
     def snapshot(self) -> dict[str, Any]:
         return {
-            "app": children_cpu(self.gunicorn_pid),
+            "app": {pid: cpu for m in self.gunicorn_pids for pid, cpu in children_cpu(m).items()},
             "db": processes_cpu(self._db_pids()),
             "client": time.process_time(),
             "machine": machine_busy(),
@@ -233,6 +237,37 @@ def machine_load(seconds: float = 1.0) -> float:
     time.sleep(seconds)
     after = machine_busy()
     return (after[0] - before[0]) / ((after[1] - before[1]) or math.nan)
+
+
+@dataclass
+class Cost:
+    """What a piece of work done in this process cost (CPU in seconds)."""
+
+    seconds: float  # wall
+    cpu: float  # this process's, its waited-for child processes' included
+    watched: float  # the watched processes' (a loopback server, say)
+    others: float  # share of the machine's CPU that neither used: other work, steal
+
+
+def cost_of(work: Callable[[], Any], watched: Iterable[int] = ()) -> tuple[Any, Cost]:
+    """Run ``work`` here; what it returned and what it cost."""
+    pids = list(watched)
+
+    def own() -> float:
+        usages = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        return sum(u.ru_utime + u.ru_stime for u in usages)
+
+    watched_before, machine_before, own_before = processes_cpu(pids), machine_busy(), own()
+    started = time.perf_counter()
+    result = work()
+    seconds = time.perf_counter() - started
+    cpu, machine = own() - own_before, machine_busy()
+    watched_cpu = sum(
+        cpu - watched_before.get(pid, 0.0) for pid, cpu in processes_cpu(pids).items()
+    )
+    busy = (machine[0] - machine_before[0]) / TICK
+    capacity = (machine[1] - machine_before[1]) / TICK or math.nan
+    return result, Cost(seconds, cpu, watched_cpu, max(0.0, busy - cpu - watched_cpu) / capacity)
 
 
 # -- load generator --------------------------------------------------------------------------
