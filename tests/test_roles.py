@@ -16,8 +16,8 @@ import json
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -60,6 +60,7 @@ from tests.factories import (
     signed_in_client,
 )
 from tests.passkey_authenticator import SoftAuthenticator, b64url
+from tests.reuse import Reused
 
 # A browser's subscription keys: a P-256 point (65 bytes) and a 16-byte auth secret.
 P256DH = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
@@ -115,7 +116,7 @@ def allowed_swaps() -> list[tuple[str, str]]:
     return list(pairs.values())
 
 
-def build_world() -> World:
+def _make_world() -> World:
     workplace = make_workplace(name="Harbour Office")
     team = make_team(workplace, name="Team A")
     other_team = make_team(workplace, name="Team B")
@@ -229,6 +230,20 @@ def build_world() -> World:
     )
     db.session.rollback()  # end this session's transaction before any request
     return world
+
+
+def _world_day(world: World) -> date:
+    db.session.rollback()  # the rows were just written on another connection
+    return local_date(person(world, "admin"), utcnow())
+
+
+# Built once a minute and copied back for each test (tests/reuse.py); the member's
+# authenticator counts its signatures, so each test gets one that has made none.
+build_world = Reused(
+    _make_world,
+    day=_world_day,
+    fresh=lambda w: replace(w, authenticator=replace(w.authenticator)),
+)
 
 
 def _polls(team: Team, people: dict[str, Person]) -> tuple[int, int]:
