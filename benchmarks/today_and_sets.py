@@ -32,7 +32,11 @@ sent on a fixed schedule at 25 %, 50 % and 75 % of that capacity for ``--open-se
 (30) seconds, whether or not earlier requests were answered, latency counted from when
 each request was due. Targets: at 50 %, today's and a set's p95 ≤ 2 x the trivial
 endpoint's p95 at the same rate, and their p99 ≤ 100 ms; at 75 %, no request over 1 s.
-With ``--db both`` the open-loop figures of SQLite and PostgreSQL print side by side.
+An endpoint that costs k times the trivial endpoint's CPU per request is past its own
+capacity at any share above 1/k: today costs about 2x, so at 75 % its queue grows for
+the whole run. The script then says so beside the target (still checked, and missed):
+as written, that target cannot be met. With ``--db both`` the open-loop figures of
+SQLite and PostgreSQL print side by side.
 
 Besides the client-side figures it reports, per request, the CPU time of gunicorn's
 workers, of the app's PostgreSQL server processes (found by ``application_name``) and
@@ -526,10 +530,35 @@ def open_report(results: list[OpenResult], targets: Targets) -> None:
             worst <= MAX_LATENCY_S * 1000,
             f"slowest {worst:.0f} ms",
         )
+        past_capacity(r)
         for by_name in r.runs.values():
             for run in by_name.values():
                 targets.errors += sum(n for k, n in run.errors.items() if k != "timeout")
         print_errors([run for by_name in r.runs.values() for run in by_name.values()])
+
+
+def past_capacity(r: OpenResult) -> None:
+    """Say plainly where a target cannot be met as written. An endpoint that costs k
+    times the trivial endpoint's CPU per request reaches its own capacity at 1/k of the
+    trivial endpoint's: at a share above that, its queue grows for the whole run."""
+    light = r.runs[FRACTIONS[0]]  # the least loaded runs: the steadiest CPU figures
+
+    def whole_ms(run: Run) -> float:  # the server's and the load generator's CPU
+        return run.server_ms() + run.cpu_ms("client")
+
+    trivial = whole_ms(light["trivial"])
+    for name in ("today1000", "sets"):
+        cost = whole_ms(light[name]) / trivial
+        past = [f for f in FRACTIONS[1:] if f * cost > 1]
+        if past:
+            shares = ", ".join(f"{f:.0%} is {f * cost:.0%}" for f in FRACTIONS[1:])
+            print(
+                f"          {r.backend}: {name} costs {cost:.1f} x the trivial endpoint's CPU "
+                f"per request ({whole_ms(light[name]):.2f} against {trivial:.2f} ms):\n"
+                f"          of its own capacity, {shares}; past it the queue grows for the "
+                f"whole run, so the target{'s' if len(past) > 1 else ''} at "
+                f"{' and '.join(f'{f:.0%}' for f in past)} cannot be met as written"
+            )
 
 
 # -- one backend ----------------------------------------------------------------------------------
