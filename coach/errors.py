@@ -23,6 +23,7 @@ from werkzeug.exceptions import (
 )
 
 from coach.extensions import db
+from coach.messages import request_language, translate
 from coach.request_body import refusal_of_text
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,8 @@ log = logging.getLogger(__name__)
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def error_body(error: HTTPException) -> dict[str, Any]:
+def error_body(error: HTTPException, language: str = "en") -> dict[str, Any]:
+    """The JSON body, its messages in ``language`` (the code writes them in English)."""
     code = error.code or 500
     body: dict[str, Any] = {"code": code, "status": error.name, "message": error.description}
     data = getattr(error, "data", None) or {}
@@ -42,6 +44,9 @@ def error_body(error: HTTPException) -> dict[str, Any]:
         body["errors"] = errors
         if code == 422 and "message" not in data:
             body["message"] = "Some fields are missing or invalid; see errors."
+    body["message"] = translate(body["message"], language)
+    if "errors" in body:
+        body["errors"] = translate(body["errors"], language)
     return body
 
 
@@ -65,7 +70,10 @@ def render(error: HTTPException) -> Any:
     headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
     data = getattr(error, "data", None) or {}
     headers.update(data.get("headers") or {})
-    return error_body(error), code, headers
+    language = request_language()
+    headers["Content-Language"] = language
+    headers["Vary"] = "Accept-Language, Cookie"
+    return error_body(error, language), code, headers
 
 
 def _integrity_error(error: IntegrityError) -> Any:

@@ -74,7 +74,8 @@ def stored_rows() -> dict[str, list[Any]]:
 def admin_api(app: Flask) -> ApiClient:
     workplace = make_workplace()
     make_person(Role.MEMBER, team=make_team(workplace))
-    return signed_in_client(app, make_person(Role.ADMIN, workplace=workplace))
+    # English: these tests read the messages as the code writes them.
+    return signed_in_client(app, make_person(Role.ADMIN, workplace=workplace, language="en"))
 
 
 @pytest.mark.parametrize("signed_in", [True, False], ids=["admin", "anonymous"])

@@ -22,7 +22,7 @@ from flask import Flask, Response, current_app, g, request
 from flask_smorest import Blueprint
 from werkzeug.exceptions import Forbidden, Unauthorized
 
-from coach import errors
+from coach import errors, messages
 from coach.accounts.models import DeviceSession, Person
 from coach.database import utcnow
 from coach.domain.roles import Role
@@ -348,7 +348,13 @@ def _stranger_to_signed_in_view() -> bool:
     return current_caller() is None and requires_sign_in()
 
 
+def _caller_language() -> str | None:
+    found = current_caller()
+    return found.language if found is not None else None
+
+
 def init_app(app: Flask) -> None:
     app.extensions[errors.STRANGER_CHECK] = _stranger_to_signed_in_view
+    app.extensions[messages.PERSON_LANGUAGE] = _caller_language
     app.before_request(_load_caller)
     app.after_request(_write_cookie)

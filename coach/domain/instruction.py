@@ -72,12 +72,8 @@ def plan_problems(
         w for w in set(instructor_weeks) if w + 6 * timedelta(days=1) < starts_on or w > ends_on
     )
     if outside:
-        add(
-            "instructor_weeks",
-            "Instructor weeks must lie within the project: "
-            + ", ".join(str(w) for w in outside)
-            + " do not.",
-        )
+        listed = ", ".join(str(w) for w in outside)
+        add("instructor_weeks", f"Instructor weeks must lie within the project: {listed} do not.")
     return problems
 
 

@@ -26,7 +26,7 @@ def get_plan() -> dict[str, Any]:
     and the weeks its program starts a new phase, each marked with whether the
     instructor is there (a warning for each one without)."""
     me = caller()
-    return service.plan_view(service.plan_of(me.workplace_id), teams_visible_to(me))
+    return service.plan_view(service.plan_of(me.workplace_id), teams_visible_to(me), me.language)
 
 
 @blp.route("/workplace/plan", methods=["PUT"])
@@ -41,7 +41,7 @@ def put_plan(data: dict[str, Any]) -> dict[str, Any]:
     of the team given."""
     me = caller()
     plan = service.save_plan(me.workplace_id, data)
-    return service.plan_view(plan, teams_visible_to(me))
+    return service.plan_view(plan, teams_visible_to(me), me.language)
 
 
 @blp.route("/teams/<int:team_id>/plan")
@@ -53,4 +53,4 @@ def team_plan(team_id: int) -> dict[str, Any]:
     and its program's phase starts against the instructor's visits."""
     me = caller()
     team = team_for(me, team_id)
-    return service.plan_view(service.plan_of(me.workplace_id), [team])
+    return service.plan_view(service.plan_of(me.workplace_id), [team], me.language)

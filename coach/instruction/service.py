@@ -14,6 +14,7 @@ from coach.domain import instruction
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.instruction.models import InstructionPlan, InstructorWeek, KeyPerson
+from coach.messages import translate
 from coach.teams.models import Team
 
 
@@ -72,9 +73,9 @@ def save_plan(workplace_id: int, data: dict[str, Any]) -> InstructionPlan:
     return plan
 
 
-def plan_view(plan: InstructionPlan, teams: list[Team]) -> dict[str, Any]:
+def plan_view(plan: InstructionPlan, teams: list[Team], language: str = "en") -> dict[str, Any]:
     """The plan with, for each of ``teams``, its key persons and its program's phase
-    starts against the instructor weeks."""
+    starts against the instructor weeks; the warnings in ``language``."""
     weeks = [w.week_start for w in plan.weeks]
     key_ids = [k.person_id for k in plan.key_persons]
     people = db.session.execute(
@@ -107,8 +108,11 @@ def plan_view(plan: InstructionPlan, teams: list[Team]) -> dict[str, Any]:
                 ],
                 "phase_starts": starts,
                 "warnings": [
-                    f"Program week {s.program_week} (week of {s.week_start}) begins new "
-                    "exercises without an instructor week."
+                    translate(
+                        f"Program week {s.program_week} (week of {s.week_start}) begins new "
+                        "exercises without an instructor week.",
+                        language,
+                    )
                     for s in starts
                     if not s.at_visit
                 ],

@@ -6,8 +6,10 @@ from flask import Blueprint, Response, make_response, render_template
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from coach.accounts.auth import current_person
+from coach.catalogue.service import current_catalogue
 from coach.domain.privacy import MIN_PAIN_REPORTERS
 from coach.domain.roles import Role
+from coach.teams import report_words
 from coach.teams.report import report
 
 pages = Blueprint(
@@ -25,6 +27,11 @@ PAGE_POLICY = (
 )
 
 
+def _program_name(slug: str, lang: str) -> str:
+    program = current_catalogue().programs.get(slug)
+    return program.name.in_language(lang) if program is not None else slug
+
+
 @pages.route("/report")
 def report_page() -> Response:
     """Weekly participation per team and the teams' pain trend, laid out for print."""
@@ -34,13 +41,21 @@ def report_page() -> Response:
     if person.role_enum is not Role.ADMIN:
         raise Forbidden("Only the workplace's admin sees the report.")
     data = report(person.workplace)
+    lang = person.language if person.language in report_words.WORDS else "da"
     page = render_template(
         "teams/report.html",
         data=data,
         weeks=[w["week_start"] for w in data["weeks"]],
         min_reporters=MIN_PAIN_REPORTERS,
+        lang=lang,
+        w=report_words.WORDS[lang],
+        regions=report_words.REGIONS[lang],
+        program=lambda slug: _program_name(slug, lang),
+        day=lambda value: report_words.day(value, lang),
+        number=lambda value, signed=False: report_words.number(value, lang, signed),
     )
     response = make_response(page)
     response.headers["Content-Security-Policy"] = PAGE_POLICY
     response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Language"] = lang
     return response

@@ -135,7 +135,8 @@ def test_login_failures_are_401_and_alike(
 ) -> None:
     response = login(app.test_client(), email, password)
     body = assert_error(response, 401)
-    assert body["message"] == "Wrong email or password."  # no hint which part was wrong
+    # no hint which part was wrong (Danish: the stranger's browser named no language)
+    assert body["message"] == "Forkert e-mail eller adgangskode."
     assert session_cookie(response) is None
     assert count(DeviceSession) == 0
 

@@ -90,7 +90,7 @@ def test_registration_options_ask_for_a_resident_key_and_exclude_mine(
 def test_an_answer_to_no_challenge_is_401(app: Flask, api: ApiClient) -> None:
     credential = unsigned("never-issued")
     response = app.test_client().post("/api/auth/passkeys/sign-in", json={"credential": credential})
-    assert "expired or was used" in assert_error(response, 401)["message"]
+    assert "udløbet eller allerede brugt" in assert_error(response, 401)["message"]
     body = {"name": "Phone", "credential": credential}
     assert_error(api.post("/api/me/passkeys", json=body), 401)
 
@@ -116,9 +116,9 @@ def test_a_forged_answer_to_a_real_challenge_is_refused_once(app: Flask, member:
     challenge = client.post("/api/auth/passkeys/options").json["publicKey"]["challenge"]
     credential = unsigned(challenge)
     first = client.post("/api/auth/passkeys/sign-in", json={"credential": credential})
-    assert "could not be checked" in assert_error(first, 401)["message"]
+    assert "kunne ikke kontrolleres" in assert_error(first, 401)["message"]
     again = client.post("/api/auth/passkeys/sign-in", json={"credential": credential})
-    assert "used already" in assert_error(again, 401)["message"]
+    assert "allerede brugt" in assert_error(again, 401)["message"]
 
 
 def test_failed_passkey_sign_ins_count_towards_the_limit(
@@ -215,7 +215,7 @@ def test_a_removed_passkey_signs_nobody_in(app: Flask, member: Person, api: ApiC
     passkey = registered(member, authenticator)
     assert api.delete(f"/api/me/passkeys/{passkey.id}").status_code == 204
     response = sign_in_with(app.test_client(), authenticator)
-    assert "not known here" in assert_error(response, 401)["message"]
+    assert "kendes ikke her" in assert_error(response, 401)["message"]
 
 
 def test_a_passkey_is_added_from_a_registration(api: ApiClient, member: Person) -> None:

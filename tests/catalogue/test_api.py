@@ -263,7 +263,7 @@ def test_swap_an_exercise_for_an_alternative_then_change_and_undo_it(app: Flask)
 def test_a_swap_must_be_an_alternative_of_the_same_kind(
     app: Flask, exercise: str, replacement: str, complaint: str
 ) -> None:
-    api = signed_in_client(app, make_person(Role.MEMBER))
+    api = signed_in_client(app, make_person(Role.MEMBER, language="en"))
     body = error(api.put(f"/api/me/swaps/{exercise}", json={"replacement": replacement}), 422)
     assert complaint in body["errors"]["json"]["replacement"][0]
     assert swap_count() == 0

@@ -93,8 +93,9 @@ def member(team: Team) -> Person:
 
 @pytest.fixture
 def other(team: Team) -> Person:
-    """A colleague in the same team: their logs are none of the member's business."""
-    return make_person(Role.MEMBER, team=team, created_at=JOINED)
+    """A colleague in the same team: their logs are none of the member's business.
+    They read English too, so the two answer bodies can be compared whole."""
+    return make_person(Role.MEMBER, team=team, created_at=JOINED, language="en")
 
 
 @pytest.fixture
@@ -1246,7 +1247,8 @@ def test_writes_need_a_session_and_its_csrf_token(
     before = snapshot()
 
     anonymous = Phone(app, ApiClient(app.test_client()))
-    assert "Sign in" in error(anonymous.request(method, url, **kwargs), 401)["message"]
+    # A stranger's browser says no language: the answer is Danish, the workplaces' own.
+    assert "Log ind" in error(anonymous.request(method, url, **kwargs), 401)["message"]
     assert snapshot() == before
 
     without_csrf = Phone(app, ApiClient(phone.client, None))

@@ -58,7 +58,8 @@ REFUSED = [
 @pytest.fixture
 def me(app: Flask, monkeypatch: Any) -> Any:
     monkeypatch.setitem(app.config, "PUSH_ALLOW_HTTP", False)  # as in production
-    return signed_in_client(app, make_person(Role.MEMBER))
+    # English: the reasons below are read as the code writes them.
+    return signed_in_client(app, make_person(Role.MEMBER, language="en"))
 
 
 def test_only_the_browsers_push_services_are_accepted(app: Flask, me: Any) -> None:

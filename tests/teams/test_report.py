@@ -14,11 +14,11 @@ from tests.factories import make_person, make_team, make_workplace, signed_in_cl
 from tests.teams.participation_fixtures import check_in, long_ago, train, weeks_back
 
 
-def _world():  # type: ignore[no-untyped-def]
+def _world(language: str = "en"):  # type: ignore[no-untyped-def]
     workplace = make_workplace(name="Harbour Office")
     team = make_team(workplace, name="Packing", program="office-daily-5")
     lead = make_person(Role.LEAD, team=team, created_at=long_ago())
-    admin = make_person(Role.ADMIN, workplace=workplace)
+    admin = make_person(Role.ADMIN, workplace=workplace, language=language)
     w1, w0 = weeks_back(team, 2)
     members = [make_person(team=team, created_at=long_ago()) for _ in range(5)]
     for i, member in enumerate(members):
@@ -47,6 +47,7 @@ def test_report_page_is_printable_and_has_no_inline_code(app: Flask) -> None:
     assert response.mimetype == "text/html"
     page = response.get_data(as_text=True)
     assert "Packing" in page and "3.0 (3.0; +0.0)" in page and "too few answers" in page
+    assert '<html lang="en">' in page and "Lower back" in page and "Office: 5 minutes a day" in page
     assert "<script" not in page and "<style" not in page and "style=" not in page
     assert "script-src" not in response.headers["Content-Security-Policy"]
     assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]
@@ -90,3 +91,16 @@ def test_report_covers_the_projects_weeks(app: Flask) -> None:
     participation = text.split("# pain")[0]
     weeks = sorted(set(re.findall(r"^Packing,(\d{4}-\d\d-\d\d),", participation, re.M)))
     assert weeks == [(first + timedelta(weeks=i)).isoformat() for i in range(5)]
+
+
+def test_report_page_in_the_admins_danish(app: Flask) -> None:
+    _team, _lead, admin, (_w1, w0) = _world("da")
+    response = signed_in_client(app, admin).client.get("/report", headers={"Accept-Language": "en"})
+    page = response.get_data(as_text=True)
+    assert response.headers["Content-Language"] == "da" and '<html lang="da">' in page
+    assert "Projektrapport: Harbour Office" in page and "Uge fra" in page and "Lænd" in page
+    assert "Kontor: 5 minutter hver dag" in page
+    assert "3,0 (3,0; +0,0)" in page and "for få svar" in page
+    assert f"{w0.day}. " in page  # days as Danish write them
+    for english in ("Week of", "too few answers", "Adherence", "members", "lower"):
+        assert english not in page

@@ -184,8 +184,9 @@ def test_a_lead_changes_the_program_and_reminder_time(
     page.get_by_label("Tidspunkt for påmindelsen").fill("")
     page.get_by_role("button", name="Gem").click()
     error = page.locator("#err-team-time")
-    error.get_by_text("is not a time of day").wait_for()
-    assert error.inner_text().strip() == "'' is not a time of day as HH:MM (00:00-23:59)"
+    # In the lead's Danish, like every word the server writes for a person.
+    error.get_by_text("er ikke et klokkeslæt").wait_for()
+    assert error.inner_text().strip() == "'' er ikke et klokkeslæt som TT:MM (00:00-23:59)"
     assert page.get_by_label("Tidspunkt for påmindelsen").get_attribute("aria-invalid") == "true"
     page.screenshot(path=shots / "settings-error.png", full_page=True)
     assert axe_violations(page, axe_source) == []
@@ -233,7 +234,7 @@ def test_an_admin_edits_the_plan_and_a_plan_past_a_limit_names_it(
 
     error = page.locator("#err-plan-weeks")
     error.get_by_text("Grænse: højst 15 instruktøruger i alt").wait_for()
-    assert "At most 15 instructor weeks in total; this plan has 16." in error.inner_text()
+    assert "Højst 15 instruktøruger i alt; denne plan har 16." in error.inner_text()
     assert page.locator("#plan-weeks").get_attribute("aria-invalid") == "true"
     page.screenshot(path=shots / "plan-limit.png", full_page=True)
     assert axe_violations(page, axe_source) == []

@@ -120,7 +120,7 @@ def test_add_a_passkey_then_sign_in_with_it_typing_nothing(
         base_url=localhost_url,
     )
     assert replayed.status_code == 401, replayed.text
-    assert "used already" in replayed.json["message"]
+    assert "allerede brugt" in replayed.json["message"]  # a stranger: Danish
     assert len([s for s in rows(DeviceSession) if s.person_id == person.id]) == 2
 
 
