@@ -765,7 +765,7 @@ def _export(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) 
     assert r.headers["Content-Disposition"].startswith("attachment; filename=")
     text = r.get_data(as_text=True)
     assert person(w, caller).display_name in text
-    assert "# swaps\r\nexercise,replacement,chosen_at\r\n" + ",".join(w.swapped) in text
+    assert "# swaps\r\nexercise,replacement,chosen_at,kept_until\r\n" + ",".join(w.swapped) in text
     assert [set_id for set_id in w.sets.values() if set_id in text] == [w.sets[caller]]
 
 

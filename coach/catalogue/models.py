@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -22,3 +22,7 @@ class ExerciseSwap(db.Model):
     replacement: Mapped[str] = mapped_column(sa.String(64))
     # When the person made this choice (replacing a swap chooses anew).
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The last day of the program's phase the choice was made in: the next phase's
+    # exercises are the program's own again. NULL: chosen before swaps were kept per
+    # phase, or without a program; kept until switched back.
+    kept_until: Mapped[date | None] = mapped_column(sa.Date, nullable=True)

@@ -35,6 +35,8 @@ from coach.catalogue.schemas import (
     ProgramListSchema,
     ProgramSchema,
 )
+from coach.coaching.journal import local_today
+from coach.coaching.today import phase_ends_on
 from coach.domain.calendar import LANGUAGES
 
 blp = Blueprint(
@@ -169,8 +171,10 @@ class SwapsView(MethodView):
     @signed_in()
     @blp.response(200, ExerciseSwapSchema(many=True))
     def get(self) -> list[ExerciseSwap]:
-        """The exercises the caller has swapped, and what they do instead."""
-        return service.swaps_of(caller())
+        """The exercises the caller has swapped, and what they do instead, in the
+        program's current phase (a swap is kept until the phase it was chosen in ends)."""
+        person = caller()
+        return service.swaps_of(person, local_today(person))
 
 
 @blp.route("/me/swaps/<exercise>")
@@ -181,8 +185,11 @@ class SwapView(MethodView):
     @blp.alt_response(404, description="No such exercise")
     def put(self, data: dict[str, str], exercise: str) -> ExerciseSwap:
         """Do ``replacement`` (one of the exercise's alternatives, of the same kind)
-        wherever the program has ``exercise``; replaces an earlier swap."""
-        return service.swap(caller(), exercise, data["replacement"])
+        wherever the program has ``exercise``, for the rest of the program's current
+        phase (``kept_until``, its last day); replaces an earlier swap."""
+        person = caller()
+        kept_until = phase_ends_on(person, local_today(person))
+        return service.swap(person, exercise, data["replacement"], kept_until)
 
     @signed_in()
     @blp.response(204)

@@ -363,3 +363,8 @@ class ExerciseSwapSchema(Schema):
     exercise = fields.String(dump_only=True)
     replacement = fields.String(required=True, validate=SLUG)
     created_at = fields.DateTime(dump_only=True)
+    kept_until = fields.Date(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The last day of the program phase it was chosen in"},
+    )

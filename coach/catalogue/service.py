@@ -4,6 +4,7 @@ the swaps a person chooses. Swap functions own their transaction."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -153,8 +154,9 @@ def program_in(language: str, program: Program) -> dict[str, Any]:
 # -- swaps ----------------------------------------------------------------------------
 
 
-def swaps_of(person: Person) -> list[ExerciseSwap]:
-    """The person's swaps that the current catalogue still allows.
+def swaps_of(person: Person, today: date) -> list[ExerciseSwap]:
+    """The person's swaps that the current catalogue still allows, in the phase of
+    ``today`` (the person's day).
 
     A swap made before the catalogue changed (an exercise removed, or no longer an
     alternative) is left stored but not applied, so nobody is sent to a stale exercise.
@@ -162,7 +164,10 @@ def swaps_of(person: Person) -> list[ExerciseSwap]:
     catalogue = current_catalogue()
     rows = db.session.scalars(
         sa.select(ExerciseSwap)
-        .where(ExerciseSwap.person_id == person.id)
+        .where(
+            ExerciseSwap.person_id == person.id,
+            sa.or_(ExerciseSwap.kept_until.is_(None), ExerciseSwap.kept_until >= today),
+        )
         .order_by(ExerciseSwap.exercise)
     ).all()
     return [
@@ -181,9 +186,10 @@ def _swap_row(person: Person, exercise: str) -> ExerciseSwap | None:
     )
 
 
-def swap(person: Person, exercise: str, replacement: str) -> ExerciseSwap:
-    """From now on ``person`` does ``replacement`` instead of ``exercise`` (404 for an
-    unknown exercise, 422 for a replacement that is not an alternative of its kind)."""
+def swap(person: Person, exercise: str, replacement: str, kept_until: date | None) -> ExerciseSwap:
+    """Until ``kept_until`` (the end of the program's phase) ``person`` does
+    ``replacement`` instead of ``exercise`` (404 for an unknown exercise, 422 for a
+    replacement that is not an alternative of its kind)."""
     exercise_or_404(exercise)
     problem = current_catalogue().swap_problem(exercise, replacement)
     if problem is not None:
@@ -194,6 +200,7 @@ def swap(person: Person, exercise: str, replacement: str) -> ExerciseSwap:
         db.session.add(row)
     else:
         row.replacement, row.created_at = replacement, utcnow()
+    row.kept_until = kept_until
     db.session.commit()
     return row
 

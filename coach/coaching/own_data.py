@@ -191,8 +191,8 @@ def export_csv(person: Person) -> str:
     _section(
         writer,
         "swaps",
-        ("exercise", "replacement", "chosen_at"),
-        ((s.exercise, s.replacement, s.created_at) for s in swaps),
+        ("exercise", "replacement", "chosen_at", "kept_until"),
+        ((s.exercise, s.replacement, s.created_at, s.kept_until) for s in swaps),
         first=False,
     )
     _reminder_sections(writer, person)

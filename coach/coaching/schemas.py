@@ -183,6 +183,10 @@ class PrescriptionSchema(Schema):
 class TodayExerciseSchema(Schema):
     exercise = fields.Nested(ExerciseSchema)
     swapped_from = fields.String(allow_none=True)
+    swap_kept_until = fields.Date(
+        allow_none=True,
+        metadata={"description": "The swap's last day: the end of the program's phase"},
+    )
     prescription = fields.Nested(PrescriptionSchema)
     logged = fields.List(fields.Nested(SetSchema))
     done = fields.Boolean()

@@ -36,7 +36,7 @@ from coach.coaching.models import CardioSession, WorkoutSet
 from coach.coaching.schemas import LoggedCardioSchema, SetSchema
 from coach.database import plain_select
 from coach.domain import progression
-from coach.domain.calendar import WEEKDAYS, team_program_week
+from coach.domain.calendar import WEEKDAYS, monday_of, team_program_week
 from coach.domain.catalogue import CARDIO_ACTIVITY_NAMES, Exercise, Program, ProgramItem, Text
 from coach.domain.weights import DUMBBELLS_KG, KETTLEBELLS_KG
 from coach.extensions import db
@@ -83,12 +83,32 @@ def program_day(person: Member, today: date) -> ProgramDay | None:
     return ProgramDay(program, week, program.phase_for_week(week).items)
 
 
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def phase_ends_on(person: Member, today: date) -> date | None:
+    """The last day of the program phase ``person`` is in on ``today`` (None without a
+    program): a Sunday for a team, whose weeks are calendar weeks; otherwise the day
+    before the person's next program week."""
+    if person.program is None:
+        return None
+    program = current_catalogue().programs[person.program]
+    if person.program_started_on is not None:
+        week = team_program_week(person.program_started_on, today)
+        week_one = monday_of(person.program_started_on)
+    else:
+        week_one = local_date(person, person.created_at)
+        week = program_week(week_one, today)
+    return week_one + timedelta(weeks=program.last_week_of_phase(week), days=-1)
+
+
 # -- the statements ---------------------------------------------------------------------
 
 # The person's choices, their workplace's bands, their recent check-ins and the
 # exercises their team chose for this phase: five small reads in one round trip. Each
 # row says which it is in its first column:
-#   swap:     a = exercise, b = replacement
+#   swap:     a = exercise, b = replacement, day = kept until
 #   override: a = exercise, b = band level, day, load_kg
 #   band:     a = key, b = Danish name, c = English name, d = display colour, position
 #   check-in: day, the pain per region, soreness, red_flag (any red-flag answer)
@@ -96,9 +116,10 @@ def program_day(person: Member, today: date) -> ProgramDay | None:
 _NO_CHECK_IN = ", ".join(["NULL"] * (len(PAIN_COLUMNS) + 2))  # pains, soreness, red_flag
 _PERSON_DAY = plain_select(
     "SELECT 'swap' AS kind, exercise AS a, replacement AS b, NULL AS c, NULL AS d,"
-    " NULL AS day, NULL AS load_kg, 0 AS position, {pain_as},"
+    " kept_until AS day, NULL AS load_kg, 0 AS position, {pain_as},"
     " CAST(NULL AS BOOLEAN) AS soreness, CAST(NULL AS BOOLEAN) AS red_flag"
     " FROM exercise_swaps WHERE person_id = :person"
+    " AND (kept_until IS NULL OR kept_until >= :today)"
     " UNION ALL SELECT 'override', exercise, band_level, NULL, NULL, day, load_kg, 0,"
     " {none} FROM load_overrides WHERE person_id = :person"
     " UNION ALL SELECT 'band', key, colour_name_da, colour_name_en, display_colour, NULL, NULL,"
@@ -252,6 +273,7 @@ def today_for(
     catalogue = current_catalogue()
     connection = db.session.connection()
     swaps: dict[str, str] = {}
+    kept_until: dict[str, date | None] = {}
     override_rows = []
     band_levels = []
     check_ins = []
@@ -270,6 +292,7 @@ def today_for(
     ):
         if row.kind == "swap":
             swaps[row.a] = row.b
+            kept_until[row.a] = row.day
         elif row.kind == "override":
             override_rows.append(row)
         elif row.kind == "band":
@@ -320,6 +343,9 @@ def today_for(
             {
                 "exercise": exercise_view(language, exercise),
                 "swapped_from": item.exercise if slug != item.exercise else None,
+                "swap_kept_until": _day(
+                    kept_until.get(item.exercise) if slug != item.exercise else None
+                ),
                 "prescription": prescription_view(prescription, language),
                 "logged": SetSchema(many=True).dump(done_sets) if done_sets else [],
                 "done": len(done_sets) >= prescription.sets,

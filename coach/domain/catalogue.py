@@ -186,6 +186,12 @@ class Program:
                 return phase
         raise LookupError(f"{self.slug} has no phase for week {week_in_cycle}")
 
+    def last_week_of_phase(self, week: int) -> int:
+        """The program week that ends the phase ``week`` is in (counted like ``week``,
+        so a program started over ends its phases later)."""
+        phase = self.phase_for_week(week)
+        return week + phase.last_week - ((week - 1) % self.duration_weeks + 1)
+
     @property
     def exercises(self) -> tuple[str, ...]:
         """Slugs of every exercise the program uses, in first-use order."""

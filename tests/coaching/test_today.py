@@ -176,6 +176,30 @@ def test_a_swap_replaces_the_exercise_in_today(app: Flask, clock: Clock) -> None
     assert first["swapped_from"] == "lateral-raise"
 
 
+def test_a_swap_is_kept_for_the_phase_it_was_chosen_in(app: Flask, clock: Clock) -> None:
+    # office-daily-5 has lateral-raise in phase 1 (weeks 1-4) and again in phase 2 (5-8).
+    _, client = _member(app, program="office-daily-5")
+    clock.set(10)  # week 2
+    swapped = client.put("/api/me/swaps/lateral-raise", json={"replacement": "upright-row"})
+    assert swapped.status_code == 200, swapped.json
+    assert swapped.json["kept_until"] == "2026-02-01"  # the Sunday ending week 4
+    clock.set(27)  # that Sunday: still phase 1
+    first = _today(client)["exercises"][0]
+    assert first["exercise"]["slug"] == "upright-row"
+    assert first["swap_kept_until"] == "2026-02-01"
+    assert [s["exercise"] for s in client.get("/api/me/swaps").json] == ["lateral-raise"]
+
+    clock.set(28)  # Monday of week 5: phase 2 has the program's own exercise again
+    slugs = [e["exercise"]["slug"] for e in _today(client)["exercises"]]
+    assert "lateral-raise" in slugs and "upright-row" not in slugs
+    assert all(e["swapped_from"] is None for e in _today(client)["exercises"])
+    assert client.get("/api/me/swaps").json == []
+
+    # Chosen again in phase 2, it is kept to the end of phase 2 (week 8).
+    again = client.put("/api/me/swaps/lateral-raise", json={"replacement": "upright-row"})
+    assert again.json["kept_until"] == "2026-03-01"
+
+
 def test_an_override_applies_to_the_next_session_only(app: Flask, clock: Clock) -> None:
     _, client = _member(app)
     for day, reps in ((0, 12), (1, 13)):

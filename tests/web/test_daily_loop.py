@@ -138,6 +138,7 @@ def test_undo_offline_never_sends_and_a_queued_delete_replays_once(
     card = page.locator(f"#card-{slug}")
     card.get_by_text("Swap for another exercise").click()
     card.get_by_text("trains the same muscles another way").wait_for()
+    card.get_by_text("for the rest of this phase of your program").wait_for()
     choice = card.locator(".swap-list li").first
     name = choice.locator("h3").inner_text()
     assert choice.locator("p").inner_text()  # its description
@@ -150,7 +151,10 @@ def test_undo_offline_never_sends_and_a_queued_delete_replays_once(
     assert swap.exercise == slug
     page.reload()
     swapped = page.locator("article.card", has=page.locator("h2", has_text=name))
-    swapped.get_by_text("It stays until you switch back").wait_for()
+    # Kept for the program's phase: the note names its last day, as the server has it.
+    assert swap.kept_until is not None
+    swapped.get_by_text("It stays for this phase of the program, until").wait_for()
+    assert str(swap.kept_until.day) in swapped.locator(".swap .hint").inner_text()
     swapped.get_by_role("button", name="Back to the program's exercise").click()
     page.locator(f"#card-{slug}").wait_for()
     assert rows(ExerciseSwap) == []

@@ -239,7 +239,8 @@ function swapPanel(item, ctx) {
   const slot = h('div', { class: 'swap-choices' });
   if (item.swapped_from) {
     return h('div', { class: 'swap' },
-      h('p', { class: 'hint' }, t('swapped_note')),
+      h('p', { class: 'hint' }, item.swap_kept_until
+        ? t('swapped_note_until', { date: date(item.swap_kept_until) }) : t('swapped_note')),
       h('button', { type: 'button', class: 'button small secondary', onclick: () => chooseSwap(item.swapped_from, null, ctx, slot) },
         t('swap_back')), slot);
   }
