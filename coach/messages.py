@@ -291,6 +291,40 @@ DANISH: Mapping[str, str] = {
     "Too many live streams on this server; retrying shortly.": (
         "For mange direkte forbindelser på serveren; prøver igen om lidt."
     ),
+    # -- polls, high-fives and removing a person ---------------------------------------
+    "No such poll.": "Afstemningen findes ikke.",
+    "Only members of the team vote.": "Kun holdets medlemmer stemmer.",
+    "Only the team's leads and the workplace's admins open polls.": (
+        "Kun holdets ledere og arbejdspladsens administratorer åbner afstemninger."
+    ),
+    "Only the team's leads and the workplace's admins close polls.": (
+        "Kun holdets ledere og arbejdspladsens administratorer lukker afstemninger."
+    ),
+    "The poll has closed: votes are no longer taken.": (
+        "Afstemningen er lukket: der tages ikke imod flere stemmer."
+    ),
+    "The team has an open {kind} poll already: close it first.": (
+        "Holdet har allerede en åben afstemning om {kind}: luk den først."
+    ),
+    "no exercise {slug} in the catalogue": "øvelsen {slug} findes ikke i kataloget",
+    "{slug} uses {equipment}, {other} uses {other_equipment}": (
+        "{slug} bruger {equipment}, {other} bruger {other_equipment}"
+    ),
+    "{slug} works other muscles than {other}": "{slug} træner andre muskler end {other}",
+    "{slug} is a {kind} exercise, {other} a {other_kind} one": (
+        "{slug} er en øvelse af typen {kind}, {other} af typen {other_kind}"
+    ),
+    "A high-five goes to a colleague or to the team, not to yourself.": (
+        "En high-five går til en kollega eller til holdet, ikke til dig selv."
+    ),
+    "Only members of the team give its high-fives.": "Kun holdets medlemmer giver high-fives.",
+    "This id is already used for a different high-five. Make a new id.": (
+        "Dette id er allerede brugt til en anden high-five. Lav et nyt id."
+    ),
+    "No such person in your workplace.": "Personen findes ikke på din arbejdsplads.",
+    "You cannot remove yourself here; erase your own account in settings.": (
+        "Du kan ikke fjerne dig selv her; slet din egen konto under indstillinger."
+    ),
     "Sign in as the workplace's admin first.": "Log ind som arbejdspladsens administrator først.",
     "Only the workplace's admin sees the report.": (
         "Kun arbejdspladsens administrator ser rapporten."
