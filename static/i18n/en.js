@@ -34,7 +34,7 @@ export default {
   cue_feel: 'You should feel',
   how_to: 'How to do it',
   swap: 'Swap for another exercise',
-  swap_intro: 'Each of these trains the same muscles another way: pick one if this exercise does not suit you (your equipment, a sore spot, or taste). It replaces this one for the rest of this phase of your program (the program's next phase brings its own exercises), and its load starts light and is explained like any change.',
+  swap_intro: 'Each of these trains the same muscles another way: pick one if this exercise does not suit you (your equipment, a sore spot, or taste). It replaces this one for the rest of this phase of your program (the next phase of the program brings its own exercises), and its load starts light and is explained like any change.',
   swap_to: 'Do {name} instead',
   swapped_note: 'You chose this instead of the program\'s exercise. It stays until you switch back.',
   swapped_note_until: 'You chose this instead of the program\'s exercise. It stays for this phase of the program, until {date}.',
