@@ -136,6 +136,10 @@ DANISH: Mapping[str, str] = {
     "The number {number} is too large.": "Tallet {number} er for stort.",
     "The integer {number} is too large.": "Heltallet {number} er for stort.",
     "{name} is not a JSON number.": "{name} er ikke et JSON-tal.",
+    "The query parameter {name} contains a NUL character.": (
+        "Forespørgselsparameteren {name} indeholder et NUL-tegn."
+    ),
+    "The address contains a NUL character.": "Adressen indeholder et NUL-tegn.",
     "{what} contains a NUL character.": "{what} indeholder et NUL-tegn.",
     "{what} contains a lone surrogate ({code}), which is not text.": (
         "{what} indeholder et enligt surrogat ({code}), som ikke er tekst."

@@ -169,6 +169,10 @@ def test_a_filled_in_template_comes_back_in_danish() -> None:
     assert translated("Must be greater than or equal to 1 and less than or equal to 10.", "da") == (
         "Skal være større end eller lig med 1 og mindre end eller lig med 10."
     )
+    # The most specific template wins: no English left in the middle.
+    assert translated("The query parameter 'endpoint' contains a NUL character.", "da") == (
+        "Forespørgselsparameteren 'endpoint' indeholder et NUL-tegn."
+    )
     assert translated("Something nobody wrote.", "da") is None
 
 
