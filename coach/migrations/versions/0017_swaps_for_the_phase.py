@@ -1,7 +1,7 @@
 """swaps kept for the phase
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-03
 
 A swap is kept for the phase of the program it was chosen in: ``kept_until`` is the
@@ -12,8 +12,8 @@ phase's last day. Swaps chosen before (NULL) keep their old meaning, until switc
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
