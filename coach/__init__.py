@@ -35,7 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from coach.reminders import keys as reminder_keys
     from coach.reminders import routes as reminder_routes
     from coach.request_body import ApiRequest
-    from coach.schemas import WallClockTime, openapi_plugin
+    from coach.schemas import WallClockTime, loaded_enums, no_nul, openapi_plugin
     from coach.team_today import routes as team_today_routes
     from coach.teams import pages as team_pages
     from coach.teams import routes as team_routes
@@ -53,7 +53,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(
         app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
     )
-    api = Api(app, spec_kwargs={"marshmallow_plugin": openapi_plugin()})
+    plugin = openapi_plugin()
+    api = Api(app, spec_kwargs={"marshmallow_plugin": plugin})
+    plugin.converter.add_attribute_function(loaded_enums(catalogue.openapi_enums(app)))
+    plugin.converter.add_attribute_function(no_nul)
     api.register_field(WallClockTime, "string", None)
     api.spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": auth.COOKIE}

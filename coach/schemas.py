@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time
 from typing import Any
 
 from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_instance
 from marshmallow import Schema, ValidationError, fields, validate
 
 from coach.domain.calendar import (
@@ -112,8 +114,49 @@ def schema_name(schema: type[Schema] | Schema) -> str:
     return name
 
 
+class _Plugin(MarshmallowPlugin):
+    """apispec's marshmallow plugin, adding what a schema says of itself as a whole
+    (``OPENAPI_RULES``, such as ``anyOf`` of required fields) to its JSON Schema."""
+
+    def schema_helper(self, name: str, _: Any, schema: Any = None, **kwargs: Any) -> Any:
+        json_schema = super().schema_helper(name, _, schema=schema, **kwargs)
+        instance = resolve_schema_instance(schema) if schema is not None else None
+        rules = getattr(instance, "OPENAPI_RULES", None)
+        if json_schema is not None and rules and not getattr(instance, "partial", False):
+            json_schema.update(rules)
+        return json_schema
+
+
 def openapi_plugin() -> MarshmallowPlugin:
-    return MarshmallowPlugin(schema_name_resolver=schema_name)
+    return _Plugin(schema_name_resolver=schema_name)
+
+
+def no_nul(self: Any, field: fields.Field, ret: dict[str, Any], **_: Any) -> dict[str, Any]:
+    """An apispec attribute function: a string the server reads says it has no NUL
+    (refused before any view, :mod:`coach.request_body`), unless a pattern, format or
+    enum already rules it out."""
+    if not isinstance(field, fields.String) or field.dump_only:
+        return {}
+    if ret.keys() & {"pattern", "format", "enum"}:
+        return {}
+    return {"pattern": "^[^\\u0000]*$"}
+
+
+# Fields whose values are the keys of something the app loads at start-up (the
+# catalogue's exercises and programs) say so in their metadata; the document then lists
+# the values as an enum (see :func:`loaded_enums`).
+LOADED_ENUM = "x-one-of"
+
+
+def loaded_enums(choices: dict[str, list[str]]) -> Callable[..., dict[str, Any]]:
+    """An apispec attribute function: the values of ``choices[kind]`` as the ``enum`` of
+    every field marked ``metadata={LOADED_ENUM: kind}``."""
+
+    def loaded_enum(self: Any, field: fields.Field, **_: Any) -> dict[str, Any]:
+        kind = field.metadata.get(LOADED_ENUM)
+        return {"enum": list(choices[kind])} if kind in choices else {}
+
+    return loaded_enum
 
 
 def csv_download(blp: Any, filename: str) -> Any:

@@ -1,11 +1,16 @@
 """The OpenAPI document: valid, complete, honest about security and errors; and a fuzz
 of every operation against it.
 
-The fuzz runs schemathesis in-process, one pytest test per operation (so each starts
-from a fresh database), once signed in as an admin and once anonymously. Every example
-gets a session of its own, so a fuzzed logout or credentials change cannot spoil the
-examples after it. Path parameters are either generated or, for part of the examples,
-the real ids and tokens of the test's world, so the fuzz reaches the success paths too.
+The fuzz runs schemathesis in-process, one pytest test per operation and caller (so each
+starts from a fresh database): signed in as an admin, a lead and a member, and
+anonymously. Every example gets a session of its own, so a fuzzed logout or
+credentials change cannot spoil the examples after it. Path parameters are either
+generated or, for part of the examples, the real ids and tokens of the test's world, so
+the fuzz reaches the success paths too. Besides the responses matching the document,
+it checks that the document tells the truth both ways: every request it allows is
+accepted (or refused only for who asks, a missing id, stored state, a limit, or a rule
+the operation's description states: DOCUMENTED_422), and every request it forbids is
+refused.
 """
 
 from __future__ import annotations
@@ -29,11 +34,14 @@ from openapi_spec_validator import validate as validate_openapi
 from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
+    negative_data_rejection,
     not_a_server_error,
+    positive_data_acceptance,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.config import ChecksConfig, PositiveDataAcceptanceConfig
 
 from coach.accounts.auth import COOKIE, CSRF_HEADER, hash_token, new_token
 from coach.accounts.models import DeviceSession, Passkey, Person, SignInLink
@@ -47,7 +55,7 @@ from coach.instruction.models import InstructionPlan, InstructorWeek
 from coach.live.models import LiveSession
 from coach.polls.models import Poll, PollOption
 from coach.reminders.models import PushSubscription
-from coach.teams.models import Workplace
+from coach.teams.models import Team, Workplace
 from tests.factories import (
     PASSWORD,
     make_invite,
@@ -563,16 +571,25 @@ def hand_check_in_to_caller(cookie: str) -> None:
     db.session.commit()
 
 
-def new_admin_session(app: Flask, workplace_id: int) -> tuple[str, str]:
-    """A new admin of the workplace, without a password (so setting credentials can
-    succeed), signed in on a new device: the cookie token and the CSRF token."""
-    workplace = db.session.get_one(Workplace, workplace_id)
-    admin = make_person(Role.ADMIN, workplace=workplace, with_password=False)
-    api = signed_in_client(app, admin)
+def new_session(app: Flask, world: FuzzWorld, role: str) -> tuple[str, str]:
+    """A new person in ``role`` (an admin of the workplace, or a member or lead of the
+    world's team), without a password (so setting credentials can succeed), signed in
+    on a new device: the cookie token and the CSRF token."""
+    if role == "admin":
+        workplace = db.session.get_one(Workplace, world.workplace_id)
+        someone = make_person(Role.ADMIN, workplace=workplace, with_password=False)
+    else:
+        team = db.session.get_one(Team, world.team_id)
+        someone = make_person(Role(role), team=team, with_password=False)
+    api = signed_in_client(app, someone)
     cookie = api.client.get_cookie(COOKIE, domain="localhost")
     assert cookie is not None and api.csrf_token
     db.session.rollback()
     return cookie.value, api.csrf_token
+
+
+def new_admin_session(app: Flask, world: FuzzWorld) -> tuple[str, str]:
+    return new_session(app, world, "admin")
 
 
 def error_format(ctx: Any, response: schemathesis.Response, case: schemathesis.Case) -> None:
@@ -593,30 +610,102 @@ def is_negative(case: schemathesis.Case) -> bool:
     return case.meta is not None and case.meta.generation.mode.is_negative
 
 
+# Schema-valid requests the server may still refuse with 422, because the rule is one
+# JSON Schema cannot state: each is written in the operation's description, and the 422
+# must name only these fields (see documented_refusal).
+# "" stands for a refusal of the whole body, without a field.
+SET_RULES = {"performed_at", "band_level", "load_kg", "reps", "hold_seconds"}
+DOCUMENTED_422: dict[tuple[str, str], set[str]] = {
+    # the exercise's load unit and kind, the workplace's band set, the person's joining
+    ("post", "/api/me/sets"): SET_RULES | {"session_id"},
+    ("patch", "/api/me/sets/{set_id}"): SET_RULES,
+    ("post", "/api/me/cardio"): {"performed_at"},
+    ("post", "/api/me/checkins"): {"day"},
+    ("post", "/api/me/overrides"): {"exercise", "band_level", "load_kg"},
+    ("put", "/api/me/swaps/{exercise}"): {"replacement"},  # the path's alternatives
+    # a WebAuthn answer checked cryptographically
+    ("post", "/api/auth/passkeys/sign-in"): {""},
+    ("post", "/api/me/passkeys"): {""},
+    # the push services allowed, a point on the curve
+    ("post", "/api/push/subscriptions"): {"endpoint", "keys"},
+    # the day of the request
+    ("post", "/api/teams"): {"program_started_on"},
+    ("patch", "/api/teams/{team_id}"): {"program_started_on"},
+    # the server's time zone database
+    ("patch", "/api/me"): {"time_zone"},
+    ("patch", "/api/workplace"): {"time_zone"},
+    ("put", "/api/me/reminders"): {"time_zone"},
+    # the state of a live session, whom it may be handed to; who is named today
+    ("post", "/api/sessions/{session_id}/join"): {""},
+    ("post", "/api/sessions/{session_id}/control"): {"", "to"},
+    ("post", "/api/teams/{team_id}/high-fives"): {"to"},
+    # the plan's limits across its fields (its description lists them)
+    ("put", "/api/workplace/plan"): {"ends_on", "instructor_weeks", "key_persons"},
+}
+# Schema-valid requests a caller of an allowed role may be refused (403) by rule.
+DOCUMENTED_403: dict[tuple[str, str], set[str]] = {
+    # a lead invites members and leads; only admins invite admins
+    ("post", "/api/teams/{team_id}/invites"): {"lead"},
+    # only the session's host moves it on: the fuzz's new callers never are
+    ("post", "/api/sessions/{session_id}/control"): {"lead", "member"},
+}
+
+
+def documented_refusal(ctx: Any, response: schemathesis.Response, case: schemathesis.Case) -> None:
+    """A 422 to a schema-valid request names only fields whose rule is documented."""
+    if response.status_code != 422 or is_negative(case):
+        return
+    op = (case.operation.method.lower(), case.operation.path)
+    named: set[str] = set()
+    for fields in (response.json().get("errors") or {}).values():
+        named |= set(fields)
+    assert (named or {""}) <= DOCUMENTED_422.get(op, set()), (named, response.text)
+
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
     response_headers_conformance,
+    positive_data_acceptance,
+    negative_data_rejection,
     error_format,
+    documented_refusal,
 ]
+# What schemathesis accepts for a schema-valid request: success, or who asks (401, 403),
+# a real id (404), the state of stored data (409) and a limit (429); and 422 where the
+# operation documents a rule JSON Schema cannot state. Never 400: everything the server
+# refuses as malformed, the document must forbid.
+ACCEPTED = ["2xx", "401", "403", "404", "409", "429"]
 
+
+def checks_config(method: str, path: str) -> ChecksConfig:
+    documented = ["422"] if (method, path) in DOCUMENTED_422 else []
+    return ChecksConfig(
+        positive_data_acceptance=PositiveDataAcceptanceConfig(
+            expected_statuses=ACCEPTED + documented
+        ),
+    )
+
+
+def _settings(examples: int) -> settings:
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+# Examples per operation and caller: the admin reaches nearly everything, member and
+# lead repeat most of it with their own refusals, and a stranger only meets 401.
 FUZZ_SETTINGS = {
-    "admin": settings(
-        max_examples=40,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    ),
-    "anonymous": settings(
-        max_examples=15,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    ),
+    "admin": _settings(16),
+    "lead": _settings(8),
+    "member": _settings(8),
+    "anonymous": _settings(5),
 }
 
 
@@ -648,54 +737,92 @@ def case_strategy(
         )
     elif body is not None:
         strategies.append(operation.as_strategy(path_parameters=real or None, body=body))
+    if body is not None:
+        # weighted, so that few examples still reach the success path
+        strategies += strategies[-1:] * 2
     return st.one_of(strategies)
 
 
-@pytest.mark.parametrize("caller", ["admin", "anonymous"])
+def prepare_caller(
+    app: Flask, world: FuzzWorld, caller: str, method: str, path: str
+) -> dict[str, Any]:
+    """A new signed-in caller for one example, owning what the operation acts on."""
+    if caller == "anonymous":
+        return {}
+    cookie, csrf = new_session(app, world, caller)
+    if "{device_id}" in path:
+        hand_device_to_caller(cookie)
+    if "{passkey_id}" in path:
+        hand_passkey_to_caller(cookie)
+    if "{person_id}" in path:
+        hand_leaver_to_workplace(world.workplace_id)
+    if "{set_id}" in path or "{cardio_id}" in path:
+        hand_logs_to_caller(world, cookie)
+    if path == "/api/push/subscriptions":
+        hand_subscription_to_caller(cookie)
+    if (method, path) == ("get", "/api/me/checkins"):
+        hand_check_in_to_caller(cookie)
+    return {"headers": {CSRF_HEADER: csrf}, "cookies": {COOKIE: cookie}}
+
+
+def sign_in_case(case: schemathesis.Case, credentials: dict[str, Any]) -> None:
+    """Put the caller's real session cookie and CSRF token where the case has them. The
+    document names both as required parameters, so a case without one of them was
+    made to leave it out (and must be refused): it stays left out."""
+    cookies, headers = dict(case.cookies or {}), dict(case.headers or {})
+    if COOKIE in cookies:
+        cookies[COOKIE] = credentials["cookies"][COOKIE] if credentials else cookies[COOKIE]
+    if CSRF_HEADER in headers:
+        headers[CSRF_HEADER] = credentials["headers"][CSRF_HEADER] if credentials else ""
+    case.cookies, case.headers = cookies, headers
+
+
+def check_who_gets_in(
+    caller: str, allowed: bool, method: str, path: str, response: schemathesis.Response
+) -> None:
+    """A schema-valid request: 401 for a stranger, 403 for a role the operation is not
+    for, and for a role it is for neither (unless a documented rule refuses it)."""
+    status = response.status_code
+    if caller == "anonymous":
+        assert status == 401, response.text
+    elif not allowed:
+        assert status == 403, response.text
+    elif caller == "admin" and (method, path) in NOT_FOR_ADMINS:
+        assert status not in (200, 401), response.text
+    elif caller in DOCUMENTED_403.get((method, path), set()):
+        assert status != 401, response.text
+    else:
+        assert status not in (401, 403), response.text
+
+
+@pytest.mark.parametrize("caller", ["admin", "lead", "member", "anonymous"])
 @pytest.mark.parametrize(
     ("method", "path"), [pytest.param(m, p, id=f"{m.upper()} {p}") for m, p in ALL_OPERATIONS]
 )
 def test_fuzz(app: Flask, method: str, path: str, caller: str) -> None:
     world = build_fuzz_world()
     schema = schemathesis.openapi.from_wsgi(OPENAPI_PATH, app)
+    schema.config.checks = checks_config(method, path)
     operation = schema.find_operation_by_path(method, path)
     assert operation is not None, f"{method.upper()} {path} is not in the document"
     secured = (method, path) not in PUBLIC
+    allowed = not secured or caller in operation.definition.raw.get("x-roles", [])
     statuses: Counter[int] = Counter()
 
     @FUZZ_SETTINGS[caller]
     @given(case=case_strategy(operation, world, method, path))
     def fuzz(case: schemathesis.Case) -> None:
-        kwargs: dict[str, Any] = {}
-        if caller == "admin":
-            cookie, csrf = new_admin_session(app, world.workplace_id)
-            kwargs = {"headers": {CSRF_HEADER: csrf}, "cookies": {COOKIE: cookie}}
-            if "{device_id}" in path:
-                hand_device_to_caller(cookie)
-            if "{passkey_id}" in path:
-                hand_passkey_to_caller(cookie)
-            if "{person_id}" in path:
-                hand_leaver_to_workplace(world.workplace_id)
-            if "{set_id}" in path or "{cardio_id}" in path:
-                hand_logs_to_caller(world, cookie)
-            if path == "/api/push/subscriptions":
-                hand_subscription_to_caller(cookie)
-            if (method, path) == ("get", "/api/me/checkins"):
-                hand_check_in_to_caller(cookie)
+        if secured:
+            sign_in_case(case, prepare_caller(app, world, caller, method, path))
         # A fresh app context per call, as in production: the `app` fixture's context
         # would otherwise carry `g` (the caller) and the database session over.
         with app.app_context():
-            response = case.call(**kwargs)
+            response = case.call()
         db.session.rollback()
         statuses[response.status_code] += 1
-        case.validate_response(response, checks=CHECKS, headers=kwargs.get("headers"))
+        case.validate_response(response, checks=CHECKS, headers=case.headers)
         if secured and not is_negative(case):
-            if caller == "admin" and (method, path) in NOT_FOR_ADMINS:
-                assert response.status_code not in (200, 401), response.text
-            elif caller == "admin":
-                assert response.status_code not in (401, 403), response.text
-            else:
-                assert response.status_code == 401, response.text
+            check_who_gets_in(caller, allowed, method, path, response)
 
     fuzz()
     # The fuzz must have got through to the operation itself, not only to its errors.
@@ -703,9 +830,10 @@ def test_fuzz(app: Flask, method: str, path: str, caller: str) -> None:
     # success is checked in test_roles.
     # Nor for the passkey ceremonies: an answer must be signed by an authenticator for a
     # fresh challenge (tests/accounts/test_passkeys.py and test_roles make real ones).
-    # Nor where an admin is refused by design (taking part in a team's session).
+    # Nor for taking part in a team's session: the world's is over (test_roles and
+    # tests/live take part in open ones).
     refused_by_design = (method, path) in NEVER_GUESSED | NOT_FOR_ADMINS
-    if (caller == "admin" or not secured) and not refused_by_design:
+    if allowed and (caller != "anonymous" or not secured) and not refused_by_design:
         assert any(200 <= s < 300 for s in statuses), f"the fuzz never succeeded: {statuses}"
 
 
@@ -757,7 +885,7 @@ def test_edge_path_values_are_not_found(app: Flask, method: str, path: str) -> N
                 path_parameters=params,
                 **({"body": body, "media_type": "application/json"} if body is not None else {}),
             )
-            cookie, csrf = new_admin_session(app, world.workplace_id)
+            cookie, csrf = new_admin_session(app, world)
             headers = {CSRF_HEADER: csrf}
             with app.app_context():
                 response = case.call(headers=headers, cookies={COOKIE: cookie})

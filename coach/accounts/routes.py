@@ -95,7 +95,8 @@ def passkey_sign_in_options() -> dict[str, Any]:
 @blp.response(200, SignedInSchema)
 def passkey_sign_in(data: dict[str, Any]) -> dict[str, Any]:
     """Sign this device in with the browser's answer to those options. An expired,
-    replayed or unknown answer is 401; repeated failures answer 429."""
+    replayed or unknown answer is 401; one that is not a browser's WebAuthn answer at
+    all (its encoding, its client data) is 422; repeated failures answer 429."""
     check_sign_in()
     try:
         person = passkeys.sign_in_with_passkey(data["credential"])
@@ -158,7 +159,8 @@ class MeView(MethodView):
     @blp.arguments(PersonSchema(partial=True))
     @blp.response(200, PersonSchema)
     def patch(self, changes: dict[str, Any]) -> Person:
-        """Change my display name, language, time zone or sharing choice."""
+        """Change my display name, language, time zone or sharing choice.
+        A ``time_zone`` must be an IANA zone name the server knows (422)."""
         return service.update_me(caller(), changes)
 
 

@@ -186,7 +186,8 @@ class SwapView(MethodView):
     def put(self, data: dict[str, str], exercise: str) -> ExerciseSwap:
         """Do ``replacement`` (one of the exercise's alternatives, of the same kind)
         wherever the program has ``exercise``, for the rest of the program's current
-        phase (``kept_until``, its last day); replaces an earlier swap."""
+        phase (``kept_until``, its last day); replaces an earlier swap. Another
+        exercise, or one of another kind, is 422 on ``replacement``."""
         person = caller()
         kept_until = phase_ends_on(person, local_today(person))
         return service.swap(person, exercise, data["replacement"], kept_until)

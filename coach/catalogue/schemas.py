@@ -32,6 +32,7 @@ from coach.domain.catalogue import (
     ProgramItem,
     Text,
 )
+from coach.schemas import LOADED_ENUM
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG = validate.Regexp(SLUG_PATTERN, error="Not a slug (lower-case words joined by -).")
@@ -361,7 +362,15 @@ class ProgramListSchema(Schema):
 
 class ExerciseSwapSchema(Schema):
     exercise = fields.String(dump_only=True)
-    replacement = fields.String(required=True, validate=SLUG)
+    replacement = fields.String(
+        required=True,
+        validate=SLUG,
+        metadata={
+            LOADED_ENUM: "exercise",
+            "description": "One of the exercise's alternatives (GET /api/exercises/{slug}); "
+            "another exercise is 422",
+        },
+    )
     created_at = fields.DateTime(dump_only=True)
     kept_until = fields.Date(
         dump_only=True,

@@ -57,6 +57,19 @@ def known_program(slug: str) -> None:
         raise ValidationError("No such program; GET /api/programs lists them.")
 
 
+def known_exercise(slug: str) -> None:
+    """Schema validator: ``slug`` names an exercise of the current catalogue."""
+    if slug not in current_catalogue().exercises:
+        raise ValidationError(f"Unknown exercise {slug!r}; GET /api/exercises lists them.")
+
+
+def openapi_enums(app: Flask) -> dict[str, list[str]]:
+    """The catalogue's exercise and program slugs, for the document's enums (the
+    catalogue is fixed for the app's lifetime)."""
+    catalogue: Catalogue = app.extensions[EXTENSION].catalogue
+    return {"exercise": sorted(catalogue.exercises), "program": sorted(catalogue.programs)}
+
+
 def exercise_or_404(slug: str) -> Exercise:
     exercise = current_catalogue().exercises.get(slug)
     if exercise is None:

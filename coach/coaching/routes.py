@@ -49,7 +49,14 @@ def get_today(query: dict[str, Any]) -> Response:
 @blp.response(201, SetSchema, description="Stored")
 @blp.alt_response(200, schema=SetSchema, description="Already stored under this id (a replay)")
 def post_set(values: dict[str, Any]) -> tuple[WorkoutSet, int]:
-    """Log a set under the phone's own UUID. Sending it again is safe."""
+    """Log a set under the phone's own UUID. Sending it again is safe.
+
+    422 names the field when a rule beyond the schema is broken: a band exercise
+    takes ``band_level`` (a key of my workplace's band set, GET /api/workplace) and no
+    ``load_kg``, a dumbbell or kettlebell exercise ``load_kg``, a body-weight one neither;
+    a timed hold takes ``hold_seconds`` and no ``reps``, any other exercise ``reps``;
+    ``performed_at`` must lie between my joining and now; ``session_id`` must be a live
+    session I joined."""
     return _created_or_replayed(*journal.log_set(signed_in_caller(), values))
 
 
@@ -59,7 +66,10 @@ class SetView(MethodView):
     @blp.arguments(SetCorrectionSchema())
     @blp.response(200, SetSchema)
     def patch(self, changes: dict[str, Any], set_id: uuid.UUID) -> WorkoutSet:
-        """Correct a logged set."""
+        """Correct a logged set. The corrected set follows the rules of logging one
+        (422 naming the field): the exercise's load unit and kind decide which of
+        ``band_level``, ``load_kg``, ``reps`` and ``hold_seconds`` it takes, the band is
+        one of my workplace's, and ``performed_at`` lies between my joining and now."""
         return journal.correct_set(caller(), set_id, changes)
 
     @signed_in()
@@ -75,7 +85,8 @@ class SetView(MethodView):
 @blp.response(201, LoggedCardioSchema, description="Stored")
 @blp.alt_response(200, schema=LoggedCardioSchema, description="Already stored under this id")
 def post_cardio(values: dict[str, Any]) -> tuple[CardioSession, int]:
-    """Log running, cycling or rowing under the phone's own UUID."""
+    """Log running, cycling or rowing under the phone's own UUID. ``performed_at`` must
+    lie between my joining and now (422)."""
     return _created_or_replayed(*journal.log_cardio(caller(), values))
 
 
@@ -107,7 +118,9 @@ class CheckInView(MethodView):
     def post(self, values: dict[str, Any]) -> tuple[dict[str, Any], int]:
         """How I feel today: pain per region, soreness and the red-flag questions. Sent
         again the same day, it replaces the answers it sends and keeps the others. A
-        red flag pauses progression until answered false; the answer says what to do."""
+        red flag pauses progression until answered false; the answer says what to do.
+        At least one of ``pain``, ``soreness`` and ``red_flags``; ``day`` must lie
+        between my joining and today in my time zone (422)."""
         person = caller()
         row, created = journal.record_check_in(person, values)
         view = journal.check_in_view(row)
@@ -120,7 +133,9 @@ class CheckInView(MethodView):
 @blp.arguments(OverrideSchema())
 @blp.response(201, OverrideSchema)
 def post_override(values: dict[str, Any]) -> LoadOverride:
-    """Choose my own band or weight for the next session of an exercise (once)."""
+    """Choose my own band or weight for the next session of an exercise (once): in the
+    exercise's unit, a band of my workplace's set or kg; a body-weight exercise has no
+    load to choose (422 naming the field)."""
     return journal.set_override(caller(), values)
 
 

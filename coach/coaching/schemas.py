@@ -5,16 +5,21 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from coach.catalogue.schemas import ExerciseSchema, NamedSchema
+from coach.catalogue.service import known_exercise
 from coach.domain.catalogue import CARDIO_ACTIVITIES, CARDIO_INTENSITIES
 from coach.live.schemas import LiveSessionTodaySchema
-from coach.schemas import StrictBoolean, calendar_date
+from coach.schemas import LOADED_ENUM, StrictBoolean, calendar_date
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Not an exercise slug.")
 PAIN = validate.Range(min=0, max=10)
 
 
 def _exercise_field() -> fields.String:
-    return fields.String(required=True, validate=[validate.Length(max=64), SLUG])
+    return fields.String(
+        required=True,
+        validate=[validate.Length(max=64), SLUG, known_exercise],
+        metadata={LOADED_ENUM: "exercise", "description": "An exercise of GET /api/exercises"},
+    )
 
 
 class JsonNumber(fields.Float):
@@ -124,6 +129,9 @@ class CheckInSchema(Schema):
     soreness = StrictBoolean(metadata={"description": "Warm, sore, tired muscles after training"})
     red_flags = fields.Nested(RedFlagsSchema)
 
+    # At least one answer: a day alone says nothing.
+    OPENAPI_RULES = {"anyOf": [{"required": [name]} for name in ("pain", "soreness", "red_flags")]}
+
 
 class CheckInQuerySchema(Schema):
     date = calendar_date(
@@ -137,6 +145,7 @@ class AdviceSchema(Schema):
 
 
 class CheckInResultSchema(CheckInSchema):
+    OPENAPI_RULES: dict[str, Any] = {}
     red_flag = fields.Boolean(dump_only=True)
     advice = fields.List(fields.Nested(AdviceSchema), dump_only=True)
     updated_at = fields.DateTime(dump_only=True)

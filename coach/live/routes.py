@@ -74,7 +74,8 @@ def get_session(session_id: uuid.UUID) -> tuple[dict[str, Any], dict[str, str]]:
 @signed_in(unsafe=True)
 @blp.response(200, LiveSessionSchema)
 def join_session(session_id: uuid.UUID) -> tuple[dict[str, Any], dict[str, str]]:
-    """Join the session (members of the team); joining again changes nothing."""
+    """Join the session (members of the team); joining again changes nothing. A session
+    that has ended is 422."""
     return service.document(service.join(caller(), session_id)), PRIVATE
 
 

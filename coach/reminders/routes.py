@@ -37,7 +37,9 @@ class SubscriptionsView(MethodView):
     @blp.response(201, SubscriptionStoredSchema, description="A new device")
     @blp.alt_response(200, schema=SubscriptionStoredSchema, description="Refreshed")
     def post(self, data: dict[str, Any]) -> tuple[PushSubscription, int]:
-        """Store this device's push subscription, or refresh it (pushsubscriptionchange)."""
+        """Store this device's push subscription, or refresh it (pushsubscriptionchange).
+        422 when the endpoint is not on a known push service (https) or ``p256dh`` is not
+        a point of the P-256 curve."""
         p256dh, auth = data["keys"]["p256dh"], data["keys"]["auth"]
         row, created = service.subscribe(
             caller(), data["endpoint"], p256dh, auth, current_session_id()
@@ -65,7 +67,8 @@ class RemindersView(MethodView):
     @blp.arguments(ReminderSettingsSchema())
     @blp.response(200, ReminderViewSchema)
     def put(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Turn my reminder on or off, or choose my own time, days and zone."""
+        """Turn my reminder on or off, or choose my own time, days and zone. A
+        ``time_zone`` must be an IANA zone name the server knows (422)."""
         return service.update_reminders(caller(), data)
 
 

@@ -10,8 +10,6 @@ from marshmallow import Schema, ValidationError, fields, validate
 from coach.reminders.endpoints import RefusedEndpoint, allowed_hosts, check_endpoint
 from coach.schemas import StrictBoolean, WallClockTime, time_zone_field, weekdays_field
 
-_B64URL = r"^[A-Za-z0-9_-]+={0,2}$"
-
 
 def _decoded_length(value: str, length: int, what: str) -> None:
     try:
@@ -44,11 +42,14 @@ def _endpoint(value: str) -> None:
 
 
 class SubscriptionKeysSchema(Schema):
+    # base64url of 65 and of 16 bytes, padded or not
     p256dh = fields.String(
-        required=True, validate=[validate.Regexp(_B64URL), validate.Length(max=100), _p256dh]
+        required=True,
+        validate=[validate.Regexp(r"^[A-Za-z0-9_-]{87}=?$"), _p256dh],
+        metadata={"description": "The browser's P-256 public key (a point on the curve)"},
     )
     auth = fields.String(
-        required=True, validate=[validate.Regexp(_B64URL), validate.Length(max=40), _auth]
+        required=True, validate=[validate.Regexp(r"^[A-Za-z0-9_-]{22}(==)?$"), _auth]
     )
 
 

@@ -40,7 +40,8 @@ def team_today(team_id: int) -> tuple[dict[str, Any], dict[str, str]]:
 @blp.alt_response(200, schema=HighFiveSchema, description="Given already today (nothing changed)")
 def give_high_five(values: dict[str, Any], team_id: int) -> tuple[HighFive, int, dict[str, str]]:
     """Give a high-five to a colleague named in the team's today, or (`to`: null) to the
-    whole team: members of the team, once per colleague (and once to the team) a day."""
+    whole team: members of the team, once per colleague (and once to the team) a day.
+    Anyone else in `to` (not named in today, oneself, no colleague) is 422 on `to`."""
     high_five, created = service.give(caller(), team_id, values)
     return high_five, 201 if created else 200, PRIVATE
 

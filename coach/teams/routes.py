@@ -38,7 +38,8 @@ class WorkplaceView(MethodView):
     @blp.arguments(WorkplaceSchema(partial=True))
     @blp.response(200, WorkplaceSchema)
     def patch(self, changes: dict[str, Any]) -> Workplace:
-        """Rename the workplace or change its time zone or default language."""
+        """Rename the workplace or change its time zone or default language.
+        A ``time_zone`` must be an IANA zone name the server knows (422)."""
         return service.update_workplace(caller().workplace, changes)
 
 
@@ -56,7 +57,9 @@ class TeamsView(MethodView):
     @blp.arguments(TeamSchema())
     @blp.response(201, TeamSchema)
     def post(self, data: dict[str, Any]) -> Team:
-        """Create a team (default: office program, 11:25 on workdays)."""
+        """Create a team (default: office program, 11:25 on workdays).
+        ``program_started_on`` must lie within the last 12 months or
+        the next 30 days (422); a name taken in the workplace is 409."""
         return service.create_team(caller().workplace_id, data)
 
 
@@ -72,7 +75,9 @@ class TeamView(MethodView):
     @blp.arguments(TeamSchema(partial=True))
     @blp.response(200, TeamSchema)
     def patch(self, changes: dict[str, Any], team_id: int) -> Team:
-        """Change a team's name, program, reminder time or workdays."""
+        """Change a team's name, program, reminder time or workdays.
+        ``program_started_on`` must lie within the last 12 months or
+        the next 30 days (422); a name taken in the workplace is 409."""
         team = service.team_for(caller(), team_id)
         return service.update_team(team, changes)
 

@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from coach.catalogue.service import known_program
 from coach.schemas import (
+    LOADED_ENUM,
     Ref,
     WallClockTime,
     language_field,
@@ -45,7 +46,10 @@ class TeamLeadSchema(Schema):
 class TeamSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = name_field(80, required=True)
-    program = fields.String(validate=[validate.Length(max=64), PROGRAM_SLUG, known_program])
+    program = fields.String(
+        validate=[validate.Length(max=64), PROGRAM_SLUG, known_program],
+        metadata={LOADED_ENUM: "program", "description": "A program of GET /api/programs"},
+    )
     reminder_time = WallClockTime()
     workdays = weekdays_field()
     program_started_on = fields.Date(
