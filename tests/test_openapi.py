@@ -639,6 +639,9 @@ DOCUMENTED_422: dict[tuple[str, str], set[str]] = {
     ("post", "/api/sessions/{session_id}/join"): {""},
     ("post", "/api/sessions/{session_id}/control"): {"", "to"},
     ("post", "/api/teams/{team_id}/high-fives"): {"to"},
+    # a tie to decide exists only once a poll closed on one; a poll closes ahead of time
+    ("post", "/api/polls/{poll_id}/decide"): {"option"},
+    ("post", "/api/teams/{team_id}/polls"): {"closes_at"},
     # the plan's limits across its fields (its description lists them)
     ("put", "/api/workplace/plan"): {"ends_on", "instructor_weeks", "key_persons"},
 }

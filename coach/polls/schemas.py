@@ -49,6 +49,26 @@ class PollCreateSchema(Schema):
         validate=validate.Length(min=MIN_OPTIONS, max=MAX_OPTIONS),
     )
 
+    # The same rule as _options_fit_kind, for the document.
+    OPENAPI_RULES = {
+        "oneOf": [
+            {
+                "properties": {
+                    "kind": {"enum": ["exercises"]},
+                    "options": {"items": {"required": ["exercises"], "maxProperties": 1}},
+                }
+            },
+            {
+                "properties": {
+                    "kind": {"enum": ["time"]},
+                    "options": {
+                        "items": {"required": ["time", "days"], "maxProperties": 2},
+                    },
+                }
+            },
+        ]
+    }
+
     @validates_schema
     def _options_fit_kind(self, data: dict[str, Any], **_: Any) -> None:
         """Each option carries what its kind needs and nothing else."""
