@@ -298,7 +298,8 @@ def test_an_admin_chooses_key_persons_among_each_teams_leads(
     page.get_by_role("button", name="Gem planen").click()
     error = page.locator("#err-plan-key-persons")
     error.get_by_text("Nøglepersoner skal være holdledere på deres hold.").wait_for()
-    assert f"Person {kai.id} is not a lead of team {packing.id}" in error.inner_text()
+    # the server's own words, in the admin's Danish
+    assert f"Person {kai.id} er ikke leder af hold {packing.id}" in error.inner_text()
     assert choices.get_attribute("aria-invalid") == "true"
     page.screenshot(path=shots / "key-persons-refused.png", full_page=True)
     assert axe_violations(page, axe_source) == []
