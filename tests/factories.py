@@ -19,6 +19,10 @@ from coach.extensions import db
 from coach.teams.models import Team, Workplace
 from coach.teams.service import new_workplace
 
+# A browser's push subscription keys: a P-256 point (65 bytes) and a 16-byte auth secret.
+P256DH = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
+AUTH = "tBHItJI5svbpez7KI4CCXg"
+
 PASSWORD = "correct horse battery"
 # Hashing at full strength for every test person would dominate the suite's time.
 _FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")

@@ -57,6 +57,8 @@ from coach.polls.models import Poll, PollOption
 from coach.reminders.models import PushSubscription
 from coach.teams.models import Team, Workplace
 from tests.factories import (
+    AUTH,
+    P256DH,
     PASSWORD,
     make_invite,
     make_person,
@@ -370,9 +372,6 @@ class FuzzWorld:
         }.get((method, path))
 
 
-# A browser's subscription keys (RFC 8291's example): a P-256 point, a 16-byte secret.
-P256DH = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
-AUTH = "tBHItJI5svbpez7KI4CCXg"
 FUZZ_ENDPOINT = "https://127.0.0.1:1/push/fuzz"  # never delivered to: nothing listens
 
 

@@ -50,6 +50,8 @@ from coach.reminders.models import DeliveryAttempt, PushSubscription, ReminderSe
 from coach.team_today.models import HighFive
 from coach.teams.models import Team, Workplace
 from tests.factories import (
+    AUTH,
+    P256DH,
     PASSWORD,
     ApiClient,
     make_device_session,
@@ -62,9 +64,6 @@ from tests.factories import (
 from tests.passkey_authenticator import SoftAuthenticator, b64url
 from tests.reuse import Reused
 
-# A browser's subscription keys: a P-256 point (65 bytes) and a 16-byte auth secret.
-P256DH = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
-AUTH = "tBHItJI5svbpez7KI4CCXg"
 CALLERS = ("anonymous", "member", "lead", "other_lead", "admin", "other_admin")
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 NEW_PASSWORD = "a brand new passphrase"

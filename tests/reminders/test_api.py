@@ -14,12 +14,9 @@ from coach.database import utcnow
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.reminders.models import DeliveryAttempt, PushSubscription
-from tests.factories import make_person, signed_in_client
+from tests.factories import P256DH, make_person, signed_in_client
 from tests.reminders.helpers import person_with_device, team_at
 from tests.reminders.push_service import Answer, PushService
-
-# RFC 8291's example browser key
-P256DH = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
 
 
 def test_public_key_is_stable_and_65_bytes(app: Flask) -> None:

@@ -17,12 +17,9 @@ from coach.reminders.endpoints import is_public
 from coach.reminders.models import DeliveryAttempt, PushSubscription
 from coach.reminders.service import MAX_DEVICES
 from coach.reminders.worker import send_due
-from tests.factories import make_person, signed_in_client
+from tests.factories import AUTH, P256DH, make_person, signed_in_client
 from tests.reminders.helpers import MONDAY_1125, due_at_once, team_at
 from tests.reminders.push_service import Answer, PushService
-
-P256DH = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
-AUTH = "tBHItJI5svbpez7KI4CCXg"
 
 
 def subscription(endpoint: str) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from coach.reminders.models import NextReminder, PushSubscription
 from coach.reminders.schedule import refresh_people
 from coach.teams.models import Team
 from tests.factories import (
+    AUTH,
+    P256DH,
     PASSWORD,
     ApiClient,
     assert_error,
@@ -31,9 +33,6 @@ from tests.factories import (
     signed_in_client,
 )
 from tests.teams.participation_fixtures import check_in, long_ago, train, weeks_back
-
-P256DH = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
-AUTH = "tBHItJI5svbpez7KI4CCXg"
 
 
 def count(model: type, *where: object) -> int:
