@@ -45,8 +45,15 @@ def phone(playwright: Any) -> Iterator[Callable[[], Any]]:
     contexts: list[Any] = []
 
     def open_phone() -> Any:
+        # No service worker: Chromium may send a page's fetch through a registered
+        # worker, and then page.route (which expires the challenge in one test) never
+        # sees it; passkeys do not need the worker.
         context = browser.new_context(
-            viewport=PHONE, is_mobile=True, has_touch=True, locale="da-DK"
+            viewport=PHONE,
+            is_mobile=True,
+            has_touch=True,
+            locale="da-DK",
+            service_workers="block",
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
