@@ -1,5 +1,6 @@
-// Coach's service worker. Flask fills in the version and the files to precache, so a
-// new release is a new worker with new cache names; the old caches go on activate.
+// Coach's service worker. Flask fills in the version, the files to precache and the
+// screens, so a new release is a new worker with new cache names; the old caches go on
+// activate.
 const VERSION = "{{VERSION}}";
 const PRECACHE = ["{{PRECACHE}}"];
 const STATIC_CACHE = `coach-static-${VERSION}`;
@@ -8,9 +9,10 @@ const PAGES_CACHE = `coach-pages-${VERSION}`;
 const API_CACHE = 'coach-api-v1';
 const SHELL = '/';
 const API_READS = ['/api/me', '/api/me/today', '/api/me/progress', '/api/me/history', '/api/workplace'];
-// The app's own screens; other pages (the CSV export, the catalogue's contact sheet)
-// are left to the network, so nothing else is ever stored as the shell.
-const SCREENS = /^\/(today|checkin|progress|history|settings|team(\/(plan|\d+(\/(invites|settings))?))?|join\/[^/]+|sign-in\/[^/]+)?$/;
+// The app's own screens, from the server's list (coach/web/screens.py); other pages
+// (the CSV export, the printable report, the catalogue's contact sheet) are left to the
+// network, so nothing else is ever stored as the shell.
+const SCREENS = new RegExp("{{SCREENS}}");
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {

@@ -4,7 +4,8 @@ Every file of ``static/`` is served under ``/static/v/<version>/<path>``, where 
 version is a hash of all of them: relative ``import`` statements between the ES
 modules keep working without a build step, and a changed file gives every file a new
 address, so they can all be cached for a year. The shell (``index.html``) and the
-service worker are rendered with the version and never cached long.
+service worker are rendered with the version and never cached long; the worker also
+gets the app's screens (:mod:`coach.web.screens`), the paths it answers offline.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import json
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
+
+from coach.web import screens
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 STATIC = ROOT / "static"
@@ -54,7 +57,7 @@ class Bundle:
     version: str
     files: dict[str, Asset]  # path under static/ -> asset
     shell: Asset  # index.html with the version filled in
-    worker: Asset  # sw.js with the version and the files to precache
+    worker: Asset  # sw.js with the version, the files to precache and the screens
 
     @property
     def prefix(self) -> str:
@@ -73,7 +76,8 @@ def load(static: Path = STATIC, worker: Path = SERVICE_WORKER) -> Bundle:
         digest.update(name.encode() + b"\0" + body + b"\0")
     shell_source = (static / "index.html").read_text(encoding="utf-8")
     worker_source = worker.read_text(encoding="utf-8")
-    digest.update(shell_source.encode() + worker_source.encode())
+    screen_pattern = screens.pattern()
+    digest.update(shell_source.encode() + worker_source.encode() + screen_pattern.encode())
     version = digest.hexdigest()[:12]
     prefix = f"/static/v/{version}"
 
@@ -81,8 +85,10 @@ def load(static: Path = STATIC, worker: Path = SERVICE_WORKER) -> Bundle:
     shell = shell_source.replace("{{STATIC}}", prefix)
     # Precached: every file but the screenshots (large, and only the install sheet uses them).
     precache = [f"{prefix}/{name}" for name in raw if not name.startswith("screenshots/")]
-    worker_text = worker_source.replace('"{{VERSION}}"', json.dumps(version)).replace(
-        '["{{PRECACHE}}"]', json.dumps(precache)
+    worker_text = (
+        worker_source.replace('"{{VERSION}}"', json.dumps(version))
+        .replace('["{{PRECACHE}}"]', json.dumps(precache))
+        .replace('"{{SCREENS}}"', json.dumps(screen_pattern))
     )
     return Bundle(
         version=version,

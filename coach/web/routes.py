@@ -11,7 +11,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import NotFound
 
 from coach import errors
-from coach.web import assets
+from coach.web import assets, screens
 from coach.web.error_pages import error_page
 
 web = Blueprint("web", __name__, template_folder="templates")
@@ -23,18 +23,6 @@ APP_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-SCREENS = (
-    "/",
-    "/today",
-    "/checkin",
-    "/progress",
-    "/settings",
-    "/team",
-    "/team/plan",
-    "/team/polls",
-    "/team/people",
-    "/history",
 )
 
 
@@ -58,40 +46,16 @@ def _send(asset: assets.Asset, cache_control: str) -> Response:
     return response.make_conditional(request)
 
 
-def _shell() -> Response:
+def screen(**_values: object) -> Response:
+    """A screen of the app (``coach.web.screens``): the shell, which routes on the path;
+    the API decides what the person may see there."""
     response = _send(bundle().shell, "no-cache")
     response.headers["Content-Security-Policy"] = APP_POLICY
     return response
 
 
-for path in SCREENS:
-    web.add_url_rule(path, f"screen{path.replace('/', '_')}", _shell)
-
-
-@web.route("/team/<int:team_id>")
-@web.route("/team/<int:team_id>/<any(invites, settings, polls):part>")
-def team_screen(team_id: int, part: str | None = None) -> Response:
-    """A team's screens for its lead or an admin; the API decides what they may see."""
-    return _shell()
-
-
-@web.route("/session/<uuid:session_id>")
-@web.route("/session/<uuid:session_id>/screen")
-def live_session(session_id: object) -> Response:
-    """A live session on a phone, or its shared screen; the API decides who may see it."""
-    return _shell()
-
-
-@web.route("/join/<token>")
-def join(token: str) -> Response:
-    """An invite link: the shell, whose join screen reads the token from the path."""
-    return _shell()
-
-
-@web.route("/sign-in/<token>")
-def sign_in_link(token: str) -> Response:
-    """A sign-in link for a new phone: the shell's sign-in screen."""
-    return _shell()
+for rule in screens.RULES:
+    web.add_url_rule(rule, "screen", screen)
 
 
 @web.route("/static/v/<version>/<path:name>")

@@ -21,22 +21,17 @@ from tests.conftest import IN_CI
 
 # The loopback push service (a real HTTP server) the reminder tests deliver to.
 from tests.reminders.conftest import push  # noqa: F401
-from tests.web.browser import serving
 
-CHROMIUM = os.environ.get("COACH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
-PHONE = {"width": 390, "height": 844}
-SMALL_PHONE = {"width": 360, "height": 740}
+# The tests import the phone sizes from here too.
+from tests.web.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    SMALL_PHONE,  # noqa: F401
+    phone_context,
+    serving,
+)
+
 NPM_CACHE = Path(os.environ.get("COACH_NPM_CACHE", Path.home() / ".cache" / "coach-tests" / "npm"))
 
 
@@ -145,15 +140,7 @@ def handset(browser: Any) -> Iterator[Callable[..., Any]]:
     contexts: list[Any] = []
 
     def open_page(viewport: dict[str, int] = PHONE, locale: str = "da-DK") -> Any:
-        context = browser.new_context(
-            viewport=viewport,
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            locale=locale,
-            timezone_id="Europe/Copenhagen",
-        )
-        context.set_default_timeout(10_000)
+        context = phone_context(browser, viewport, locale)
         contexts.append(context)
         return context.new_page()
 

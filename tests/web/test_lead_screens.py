@@ -14,34 +14,18 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from coach.accounts.auth import COOKIE
 from coach.accounts.models import Invite, Person
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.instruction.models import InstructionPlan
 from coach.teams.models import Team
-from tests.factories import make_device_session, make_person, make_team, make_workplace
+from tests.factories import make_person, make_team, make_workplace
 from tests.teams.participation_fixtures import check_in, long_ago, train, weeks_back
-from tests.web.browser import axe_violations, rows
+from tests.web.browser import axe_violations, ready, rows, signed_in_page
 
 pytestmark = pytest.mark.browser
 
 HIDDEN = ("Bo Private", "Cai Private", "Dan Private", "Eva Private")
-
-
-def signed_in_page(context: Any, live_url: str, person: Person) -> Any:
-    """A page of ``context`` signed in as ``person`` (the session cookie set directly)."""
-    token, _csrf = make_device_session(person)
-    context.add_cookies([{"name": COOKIE, "value": token, "url": live_url}])
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.errors = errors
-    return page
-
-
-def ready(page: Any) -> None:
-    page.wait_for_function("() => document.documentElement.dataset.ready === 'true'")
 
 
 def team_with_history() -> tuple[Team, Person, Person]:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from coach.web.routes import APP_POLICY
+from tests.web.browser import sample_paths, screen_paths
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 
@@ -19,24 +22,7 @@ def asset_urls(client: FlaskClient) -> list[str]:
     return re.findall(r'(?:href|src)="(/static/v/[^"]+)"', shell)
 
 
-SHELL_PATHS = [
-    "/",
-    "/today",
-    "/checkin",
-    "/progress",
-    "/settings",
-    "/team",
-    "/team/plan",
-    "/team/polls",
-    "/team/people",
-    "/history",
-    "/team/7",
-    "/team/7/polls",
-    "/team/7/invites",
-    "/team/7/settings",
-    "/join/abc",
-    "/sign-in/abc",
-]
+SHELL_PATHS = screen_paths()
 
 
 @pytest.mark.parametrize("path", SHELL_PATHS)
@@ -64,6 +50,39 @@ def test_every_screen_the_app_routes_is_served_on_reload(client: FlaskClient) ->
     for part in re.findall(r"^  ([a-z]+): \(\) => import", team_js, re.M):
         if part != "overview":
             assert any(p.endswith(f"/{part}") for p in SHELL_PATHS), part
+
+
+def worker_screens(client: FlaskClient) -> re.Pattern[str]:
+    """The service worker's screens, as the served worker has them."""
+    source = client.get("/sw.js").get_data(as_text=True)
+    (literal,) = re.findall(r'^const SCREENS = new RegExp\(("(?:[^"\\]|\\.)*")\);$', source, re.M)
+    return re.compile(json.loads(literal))
+
+
+def test_the_worker_answers_offline_exactly_where_the_server_serves_the_shell(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Every GET route of the app, with sample values: the worker takes a navigation to
+    it as a screen (the cached shell when offline) if and only if the server answers it
+    with the shell."""
+    screens = worker_screens(client)
+    shell = client.get("/").data
+    walked = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or ()):
+            continue
+        for path in sample_paths(rule.rule):
+            if path.startswith("/api/"):
+                assert not screens.match(path), path
+                continue
+            response = client.get(path)
+            is_shell = response.status_code == 200 and response.data == shell
+            assert bool(screens.match(path)) == is_shell, (path, response.status_code)
+            walked.append(path)
+    assert {"/team/polls", "/team/people", "/team/7/polls", "/report", "/sw.js"} <= set(walked)
+    for path in ("/team/abc", "/team/7/other", "/team/plan/7", "/session/abc", "/today/more"):
+        assert client.get(path).status_code == 404
+        assert not screens.match(path), path
 
 
 @pytest.mark.parametrize("path", ["/team/abc", "/team/7/other", "/team/plan/7"])

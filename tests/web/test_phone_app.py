@@ -15,9 +15,17 @@ from flask import Flask
 
 from coach.accounts.models import DeviceSession, Person
 from coach.coaching.models import CheckIn, WorkoutSet
+from coach.domain.roles import Role
 from coach.web import assets
-from tests.factories import make_invite, make_team
-from tests.web.browser import axe_violations, rows, wait_until
+from tests.factories import make_invite, make_person, make_team
+from tests.web.browser import (
+    axe_violations,
+    ready,
+    rows,
+    screen_paths,
+    signed_in_page,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -157,6 +165,31 @@ def test_offline_sets_and_check_in_reach_the_server_once(
     (check_in,) = rows(CheckIn)
     assert check_in.pain_neck == 3
     assert len(rows(Person)) == 1
+
+
+def test_every_screen_reloads_offline(app: Flask, live_url: str, phone: Callable[[], Any]) -> None:
+    """Each screen of the server's list, opened with no network, is the shell from the
+    worker's cache, and the app draws the screen there (the team's say they are offline)."""
+    lead = make_person(Role.LEAD, team=make_team(name="Lønkontoret"), display_name="Lis")
+    page = signed_in_page(phone(), live_url, lead)
+    page.goto(f"{live_url}/today")
+    ready(page)
+    controlled(page)
+    page.reload()  # now the worker has stored who is signed in
+    ready(page)
+
+    page.context.set_offline(True)
+    for path in screen_paths():
+        response = page.goto(live_url + path)
+        assert response is not None and response.ok, path
+        assert response.from_service_worker, path
+        ready(page)
+        assert page.locator("main h1").count() == 1, path
+        if path.startswith("/team/") and path != "/team/polls":
+            assert page.get_by_text("Holdskærmene kræver forbindelse").count() == 1, path
+        if path.startswith("/session/") and not path.endswith("/screen"):
+            assert page.get_by_text("Du skal have forbindelse").count() == 1, path
+    assert page.errors == []
 
 
 def test_an_answer_of_4xx_is_shown_and_dropped_from_the_outbox(
