@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app coach
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint install clean-venv
+.PHONY: run test lint install screenshots clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# Every screen at 390 x 844 into docs/screenshots/ (the demo, in Chromium through Playwright).
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python scripts/screenshots.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -62,3 +62,12 @@ def test_the_readme_fits_on_a_few_screens() -> None:
 def test_anchor_follows_github() -> None:
     assert _anchor("The phone app's shell") == "the-phone-apps-shell"
     assert _anchor("How fast: `today` and sets") == "how-fast-today-and-sets"
+
+
+def test_the_gallery_shows_every_screenshot() -> None:
+    """docs/screens.md shows each picture scripts/screenshots.py leaves in
+    docs/screenshots/ (a missing one fails the link test above)."""
+    gallery = (ROOT / "docs" / "screens.md").read_text()
+    shown = set(re.findall(r"screenshots/([\w-]+\.png)", gallery))
+    kept = {p.name for p in (ROOT / "docs" / "screenshots").glob("*.png")}
+    assert kept and kept <= shown, sorted(kept - shown)
