@@ -90,7 +90,6 @@ class Album:
             page.on("pageerror", lambda error: page.errors.append(str(error)))
         else:
             page = signed_in_page(context, self.url, self.person(name))
-        page.emulate_media(reduced_motion="reduce")  # the drawings hold still
         return page
 
     def open(self, page: Any, path: str) -> None:
@@ -353,7 +352,11 @@ def main() -> int:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     OUT.mkdir(parents=True, exist_ok=True)
     with demo_app() as (url, instance), sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # Reduced motion for the whole browser: the drawings are images, whose own
+        # animations a page's emulated media does not reach.
+        browser = driver.chromium.launch(
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--force-prefers-reduced-motion"]
+        )
         album = Album(url, browser, instance)
         try:
             for screens_of in (member_screens, lead_screens, admin_screens, member_later):
