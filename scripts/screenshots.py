@@ -349,6 +349,8 @@ def unshown_screens(taken: dict[str, str]) -> list[str]:
 def main() -> int:
     from playwright.sync_api import sync_playwright  # a test dependency
 
+    if not Path(CHROMIUM).exists():
+        sys.exit(f"{CHROMIUM} is missing: apt-get install chromium, or name one in COACH_CHROMIUM")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     OUT.mkdir(parents=True, exist_ok=True)
     with demo_app() as (url, instance), sync_playwright() as driver:
