@@ -270,6 +270,9 @@ DANISH: Mapping[str, str] = {
         "{host} er ikke en browsers push-tjeneste (Google FCM, Mozilla, Apple eller Windows)."
     ),
     "No such subscription of yours.": "Du har ikke det abonnement.",
+    "This phone's subscription is not stored for this device.": (
+        "Telefonens abonnement er ikke gemt for denne enhed."
+    ),
     "No such session.": "Fællestræningen findes ikke.",
     "Only members of the team take part in its session.": (
         "Kun holdets medlemmer er med i dets fællestræning."

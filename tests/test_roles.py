@@ -856,6 +856,10 @@ def _subscribe(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClien
     assert count(PushSubscription) == len(w.people) + 1
 
 
+def _this_device(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
+    assert r.json["endpoint"] == w.endpoints[caller]  # one's own device, nobody else's
+
+
 def _unsubscribe(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
     left = set(db.session.scalars(sa.select(PushSubscription.endpoint)))
     assert left == {e for name, e in w.endpoints.items() if name != caller}
@@ -1414,6 +1418,16 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "endpoint": f"https://fcm.googleapis.com/fcm/send/new/{caller}",
             "keys": {"p256dh": P256DH, "auth": AUTH},
         },
+    ),
+    Endpoint(
+        "GET",
+        "/api/push/subscriptions",
+        lambda w: f"/api/push/subscriptions?endpoint={w.endpoints['member']}",
+        signed_in(200),
+        _this_device,
+        own_path=lambda w, caller: (
+            "/api/push/subscriptions?endpoint=" + w.endpoints.get(caller, w.endpoints["member"])
+        ),
     ),
     Endpoint(
         "DELETE",

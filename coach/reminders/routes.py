@@ -10,6 +10,7 @@ from coach.accounts.throttle import limited
 from coach.reminders import keys, service
 from coach.reminders.models import PushSubscription
 from coach.reminders.schemas import (
+    EndpointQuerySchema,
     PublicKeySchema,
     ReminderSettingsSchema,
     ReminderViewSchema,
@@ -17,7 +18,6 @@ from coach.reminders.schemas import (
     SubscriptionSchema,
     SubscriptionStoredSchema,
     TestReminderSchema,
-    UnsubscribeSchema,
 )
 
 blp = Blueprint("reminders", __name__, url_prefix="/api", description="Reminders and push")
@@ -47,7 +47,16 @@ class SubscriptionsView(MethodView):
         return row, 201 if created else 200
 
     @signed_in()
-    @blp.arguments(UnsubscribeSchema(), location="query")
+    @blp.arguments(EndpointQuerySchema(), location="query")
+    @blp.response(200, SubscriptionStoredSchema)
+    def get(self, data: dict[str, Any]) -> PushSubscription:
+        """Whether the server still sends to this phone: the subscription with this
+        endpoint if it is mine and bound to the device session asking (404 otherwise,
+        e.g. after that phone's session ended elsewhere: the app then posts it again)."""
+        return service.this_device(caller(), data["endpoint"], current_session_id())
+
+    @signed_in()
+    @blp.arguments(EndpointQuerySchema(), location="query")
     @blp.response(204)
     def delete(self, data: dict[str, Any]) -> None:
         """Stop push reminders on one device of mine (by its endpoint)."""

@@ -68,7 +68,9 @@ class SubscriptionStoredSchema(Schema):
     updated_at = fields.DateTime()
 
 
-class UnsubscribeSchema(Schema):
+class EndpointQuerySchema(Schema):
+    """One of my devices, named by its push endpoint (``?endpoint=…``)."""
+
     endpoint = fields.String(required=True, validate=validate.Length(min=1, max=1024))
 
 

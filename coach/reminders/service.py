@@ -87,6 +87,27 @@ def unsubscribe(person: Person, endpoint: str) -> None:
     db.session.commit()
 
 
+def this_device(person: Person, endpoint: str, session_id: int | None) -> PushSubscription:
+    """The subscription with this endpoint, if it brings my reminders to the device I
+    am asking from: mine, and bound to this device session (or made before
+    subscriptions were bound to sessions). Otherwise 404, and the phone posts it again:
+    the server let it go with a session that ended (signed out elsewhere, ended from
+    another device, expired) while the browser kept it."""
+    row = db.session.scalar(
+        sa.select(PushSubscription).where(
+            PushSubscription.endpoint == endpoint,
+            PushSubscription.person_id == person.id,
+            sa.or_(
+                PushSubscription.device_session_id.is_(None),
+                PushSubscription.device_session_id == session_id,
+            ),
+        )
+    )
+    if row is None:
+        raise NotFound("This phone's subscription is not stored for this device.")
+    return row
+
+
 def devices_of(person_ids: Iterable[int], now: datetime) -> dict[int, list[Device]]:
     """The devices to push to: each person's subscriptions whose device is still signed
     in at ``now``."""

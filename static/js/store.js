@@ -54,5 +54,6 @@ export const outboxStore = {
 export const meta = {
   get: (key) => run('meta', 'readonly', (s) => s.get(key)),
   set: (key, value) => run('meta', 'readwrite', (s) => s.put(value, key)),
+  remove: (key) => run('meta', 'readwrite', (s) => s.delete(key)),
   clear: () => run('meta', 'readwrite', (s) => s.clear()),
 };

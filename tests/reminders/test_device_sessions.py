@@ -17,7 +17,7 @@ from coach.domain.roles import Role
 from coach.extensions import db
 from coach.reminders.models import NextReminder, PushSubscription, ReminderClaim
 from coach.reminders.worker import send_due
-from tests.factories import PASSWORD, make_person, signed_in_client
+from tests.factories import PASSWORD, assert_error, make_person, signed_in_client
 from tests.reminders.helpers import MONDAY_1125, due_at_once, team_at
 from tests.reminders.push_service import PushService
 
@@ -152,3 +152,79 @@ def test_an_expired_session_gets_no_reminders(
     expire(fresh.session_id)
     assert reminded(push, member, fresh, stale) == [0, 0]
     assert next_at(member) is None
+
+
+def known_here(api: Any, browser: Any) -> Any:
+    """What the app asks at sign-in and in settings: does the server still push to
+    this browser's subscription for the session asking?"""
+    return api.get("/api/push/subscriptions", query_string={"endpoint": browser.endpoint})
+
+
+def test_a_phone_whose_session_ended_elsewhere_posts_its_subscription_again(
+    app: Flask, member: Person, push: PushService
+) -> None:
+    here = phone(app, member, push)
+    assert known_here(here, here.device).status_code == 200
+    laptop = signed_in_client(app, member)
+    assert laptop.delete(f"/api/me/devices/{here.session_id}").status_code == 204
+    assert endpoints(member) == set()
+    assert known_here(here, here.device).status_code == 401  # that session is over
+
+    # Signed in again on the phone, whose browser kept its subscription: the server
+    # says it does not know it for this session, in the person's language, as JSON.
+    again = signed_in_client(app, member)
+    missing = assert_error(known_here(again, here.device), 404)
+    assert missing["message"] == "Telefonens abonnement er ikke gemt for denne enhed."
+    for status in (201, 200):  # posted again, twice (sign-in and settings at once)
+        assert (
+            again.post("/api/push/subscriptions", json=here.device.subscription()).status_code
+            == status
+        )
+    rows = db.session.scalars(
+        sa.select(PushSubscription).where(PushSubscription.endpoint == here.device.endpoint)
+    ).all()
+    new_session = next(d["id"] for d in again.get("/api/me/devices").json if d["current"])
+    assert [(r.person_id, r.device_session_id) for r in rows] == [(member.id, new_session)]
+    assert known_here(again, here.device).status_code == 200
+    again.device = here.device  # type: ignore[attr-defined]
+    assert reminded(push, member, again) == [1]
+
+
+def test_a_subscription_left_on_an_expired_session_moves_to_the_new_one(
+    app: Flask, member: Person, push: PushService
+) -> None:
+    here = phone(app, member, push)
+    [row_id] = db.session.scalars(sa.select(PushSubscription.id)).all()
+    expire(here.session_id)  # still stored, but no longer pushed to
+    again = signed_in_client(app, member)
+    assert known_here(again, here.device).status_code == 404
+    assert again.post("/api/push/subscriptions", json=here.device.subscription()).status_code == 200
+    db.session.expire_all()
+    [row] = db.session.scalars(sa.select(PushSubscription)).all()
+    assert row.id == row_id and row.device_session_id != here.session_id
+    assert known_here(again, here.device).status_code == 200
+
+
+def test_posting_again_keeps_to_ten_devices_and_tells_nothing_of_others(
+    app: Flask, member: Person, push: PushService
+) -> None:
+    here = phone(app, member, push)
+    laptop = signed_in_client(app, member)
+    assert laptop.delete(f"/api/me/devices/{here.session_id}").status_code == 204
+    others = [phone(app, member, push) for _ in range(10)]  # the cap, meanwhile
+    again = signed_in_client(app, member)
+    assert known_here(again, here.device).status_code == 404
+    assert again.post("/api/push/subscriptions", json=here.device.subscription()).status_code == 201
+    kept = endpoints(member)
+    assert len(kept) == 10 and here.device.endpoint in kept
+    assert others[0].device.endpoint not in kept  # the one refreshed longest ago made room
+    # Someone else's endpoint, or one made before the binding: 404 and 200, nothing more.
+    stranger = make_person(Role.MEMBER, team=member.team)
+    assert known_here(signed_in_client(app, stranger), here.device).status_code == 404
+    db.session.execute(
+        sa.update(PushSubscription)
+        .where(PushSubscription.endpoint == others[1].device.endpoint)
+        .values(device_session_id=None)
+    )
+    db.session.commit()
+    assert known_here(again, others[1].device).status_code == 200

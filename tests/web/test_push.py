@@ -25,6 +25,7 @@ from coach.database import utcnow
 from coach.extensions import db
 from coach.reminders.models import PushSubscription, ReminderSettings
 from coach.reminders.service import reminder_message
+from tests.factories import signed_in_client
 from tests.reminders.push_service import Answer, PushService
 from tests.web.browser import axe_violations, rows, wait_until
 from tests.web.test_phone_app import controlled, invite_link, join
@@ -387,3 +388,106 @@ def test_signing_out_stops_reminders_to_this_phone(
     page.reload()
     page.get_by_role("button", name="Log ind").first.wait_for()  # the welcome screen
     assert rows(Person) != []  # signing out keeps the account
+
+
+# A subscription to the loopback push service, held by the page's PushManager as a
+# phone's browser holds one (test browsers have no push service of their own):
+# subscribe() makes it, getSubscription() finds it again after a reload or a
+# sign-out, unsubscribe() lets it go.
+HELD_SUBSCRIPTION = """((subscription) => {
+  const held = () => localStorage.getItem('held-subscription') === 'yes';
+  const handle = () => ({
+    endpoint: subscription.endpoint,
+    expirationTime: null,
+    options: {},
+    toJSON: () => subscription,
+    unsubscribe: async () => { localStorage.removeItem('held-subscription'); return true; },
+  });
+  PushManager.prototype.subscribe = async function () {
+    localStorage.setItem('held-subscription', 'yes');
+    return handle();
+  };
+  PushManager.prototype.getSubscription = async function () { return held() ? handle() : null; };
+})(%s);
+"""
+
+
+def sign_in_again(page: Any, live_url: str, laptop: Any) -> None:
+    """The phone, signed out from elsewhere, signs in with a link made on the laptop."""
+    url = laptop.post("/api/me/sign-in-links").json["url"]
+    page.goto(live_url + "/sign-in/" + url.rsplit("/sign-in/", 1)[1])
+    page.get_by_role("button", name="Log ind på denne telefon").click()
+    page.locator("h1", has_text="I dag").wait_for()
+
+
+def test_a_phone_signed_out_from_elsewhere_gets_its_reminders_back_when_signed_in_again(
+    app: Flask, live_url: str, phone: Callable[[], Any], push: PushService
+) -> None:
+    context = phone()
+    context.grant_permissions(PERMISSIONS, origin=live_url)
+    browser = push.new_browser()
+    context.add_init_script(HELD_SUBSCRIPTION % json.dumps(browser.subscription()))
+    page = context.new_page()
+    join(page, invite_link(live_url))
+    controlled(page)
+    page.get_by_role("link", name="Indstillinger", exact=True).click()
+    card = page.locator("section", has=page.locator("h2", has_text="Notifikationer på denne"))
+    card.get_by_role("button", name="Slå notifikationer til").click()
+    card.get_by_text("Dine påmindelser går til 1 telefon.").wait_for()
+    [person] = rows(Person)
+    [first] = rows(PushSubscription)
+    assert first.endpoint == browser.endpoint and first.device_session_id is not None
+    first_session = first.device_session_id
+
+    # Signed out from the laptop: the server lets the subscription go with the session;
+    # the phone's browser keeps it.
+    laptop = signed_in_client(app, person)
+    assert laptop.delete(f"/api/me/devices/{first_session}").status_code == 204
+    assert rows(PushSubscription) == []
+    page.reload()
+    page.locator("h1", has_text="Velkommen til Coach").wait_for()
+
+    # Signed in again on the phone: the app posts the kept subscription again, bound to
+    # the new session, without the person touching notifications.
+    sign_in_again(page, live_url, laptop)
+    laptop_session = next(d["id"] for d in laptop.get("/api/me/devices").json if d["current"])
+    wait_until(lambda: len(rows(PushSubscription)) == 1)
+    [again] = rows(PushSubscription)
+    assert again.endpoint == browser.endpoint and again.person_id == person.id
+    assert again.device_session_id not in (None, first_session, laptop_session)
+    assert db.session.get(DeviceSession, again.device_session_id) is not None
+    phone_session, posted_at = again.device_session_id, again.updated_at  # rows() expires
+
+    # And the test reminder reaches the push service and, from it, the phone.
+    page.get_by_role("link", name="Indstillinger", exact=True).click()
+    card.get_by_text("Dine påmindelser går til 1 telefon.").wait_for()
+    card.get_by_role("button", name="Send mig en prøvepåmindelse").click()
+    card.get_by_text("Sendt til din telefon.").wait_for()
+    assert push.problems == []
+    [received] = push.received
+    assert received.payload["title"] == "Tid til dagens træning"
+    cdp = page.context.new_cdp_session(page)
+    deliver(page, cdp, live_url, registration_id(page, cdp, live_url), json.dumps(received.payload))
+    [shown] = notifications(page)
+    assert shown["title"] == "Tid til dagens træning"
+    # Known to the server for this session: opening settings asked, and posted nothing.
+    assert [s.updated_at for s in rows(PushSubscription)] == [posted_at]
+
+    # The person's choice holds: with reminders off, signing in again posts nothing ...
+    form = page.locator("form", has=page.locator("#reminder-on"))
+    form.get_by_label("Mind mig om træning på træningsdage").uncheck()
+    form.get_by_role("button", name="Gem", exact=True).click()
+    page.get_by_text("Påmindelser er slået fra.").wait_for()
+    assert laptop.delete(f"/api/me/devices/{phone_session}").status_code == 204
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.method) if "/api/push/sub" in r.url else None)
+    sign_in_again(page, live_url, laptop)
+    page.get_by_role("link", name="Indstillinger", exact=True).click()
+    page.get_by_text("Påmindelser er slået fra.").wait_for()
+    page.wait_for_timeout(500)  # time enough for a check and a post, were there any
+    assert asked == [] and rows(PushSubscription) == []
+    # ... until they are turned on again, which brings this phone back.
+    form.get_by_label("Mind mig om træning på træningsdage").check()
+    form.get_by_role("button", name="Gem", exact=True).click()
+    card.get_by_text("Dine påmindelser går til 1 telefon.").wait_for()
+    assert [s.endpoint for s in rows(PushSubscription)] == [browser.endpoint]

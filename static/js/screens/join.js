@@ -1,6 +1,6 @@
 // Join: an invite link shows the workplace and team; pick a name, language, sharing.
 import { api, ApiError } from '../api.js';
-import { signedIn } from '../session.js';
+import { joinedHere } from '../session.js';
 import { h, replace } from '../dom.js';
 import { t, useLanguage } from '../i18n.js';
 import { startReplaying } from '../outbox.js';
@@ -30,7 +30,7 @@ export async function show(main, { go }) {
           language: data.get('language'),
           share_participation: data.get('share') === 'on',
         });
-        await signedIn(body);
+        await joinedHere(body);
         startReplaying();
         go('/today', { replaceState: true });
       } catch (failure) {

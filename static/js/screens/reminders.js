@@ -4,6 +4,10 @@
 import { api, ApiError } from '../api.js';
 import { h, replace } from '../dom.js';
 import { date, t } from '../i18n.js';
+import {
+  keepThisPhoneSubscribed, onIosBrowser, postSubscription, pushSupported, subscribeThisPhone,
+  thisPhonesSubscription,
+} from '../push.js';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
@@ -22,36 +26,6 @@ function within(ms, promise) {
   return Promise.race([promise, expiry]).finally(() => clearTimeout(timer));
 }
 
-// iPhone and iPad get web push only in an app added to the home screen (iOS 16.4+).
-function onIosBrowser() {
-  const ios = /iphone|ipad|ipod/i.test(navigator.userAgent)
-    || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
-  const standalone = matchMedia('(display-mode: standalone)').matches || navigator.standalone === true;
-  return ios && !standalone;
-}
-
-function pushSupported() {
-  return 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
-}
-
-function serverKey(base64url) {
-  const text = atob(base64url.replace(/-/g, '+').replace(/_/g, '/'));
-  return Uint8Array.from(text, (c) => c.charCodeAt(0));
-}
-
-// This phone's subscription, if the worker is registered and has one.
-export async function thisPhonesSubscription() {
-  if (!pushSupported()) return null;
-  const registration = await navigator.serviceWorker.getRegistration();
-  return (await registration?.pushManager.getSubscription()) ?? null;
-}
-
-async function subscribe() {
-  const { public_key: key } = await api('GET', '/api/push/public-key');
-  const registration = await navigator.serviceWorker.ready;
-  return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: serverKey(key) });
-}
-
 function when(value, zone) {
   return date(value, { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: zone });
 }
@@ -65,7 +39,7 @@ function testOutcome(result) {
   return result.emailed ? t('test_failed_emailed') : t('test_failed', { n: result.failed });
 }
 
-function notificationsCard(view, refresh) {
+function notificationsCard(view, refresh, person) {
   const status = h('p', { class: 'hint', role: 'status', id: 'push-status' });
   const body = h('div', { class: 'push' });
   const card = h('section', { class: 'card', 'aria-labelledby': 's-push' },
@@ -97,13 +71,13 @@ function notificationsCard(view, refresh) {
     }
     let subscription;
     try {
-      subscription = await within(pushSetup.timeoutMs, subscribe());
+      subscription = await within(pushSetup.timeoutMs, subscribeThisPhone());
     } catch (error) {
       say(error instanceof TimedOut ? t('push_timeout') : t('push_failed', { message: error.message }));
       return;
     }
     try {
-      await api('POST', '/api/push/subscriptions', subscription.toJSON());
+      await postSubscription(subscription, person);
       say(t('push_turned_on'));
       await refresh();
     } catch (error) {
@@ -174,7 +148,7 @@ function notificationsCard(view, refresh) {
   };
 }
 
-export function reminderSettings() {
+export function reminderSettings({ session }) {
   const note = h('p', { class: 'hint', role: 'status' });
   const next = h('p', { id: 'next-reminder' });
   const enabled = h('input', { type: 'checkbox', id: 'reminder-on' });
@@ -198,6 +172,7 @@ export function reminderSettings() {
         });
         show(saved);
         note.textContent = t('saved');
+        resubscribeIfLost(saved); // reminders back on: this phone gets them again
       } catch (error) {
         note.textContent = error.message;
       }
@@ -222,9 +197,16 @@ export function reminderSettings() {
     if (notifications) {
       notifications.update(view);
     } else {
-      notifications = notificationsCard(view, refresh);
+      notifications = notificationsCard(view, refresh, session.person);
       replace(pushSlot, notifications.card);
+      resubscribeIfLost(view);
     }
+  }
+
+  // The server may have let this phone's subscription go with an ended session while
+  // the browser kept it: post it again (push.js), then show the devices it counts.
+  async function resubscribeIfLost(view) {
+    if (await keepThisPhoneSubscribed(session.person, view)) await refresh().catch(() => {});
   }
 
   async function refresh() {

@@ -5,7 +5,8 @@ import { remember, signedOut } from '../session.js';
 import { h, replace } from '../dom.js';
 import { date, t, useLanguage } from '../i18n.js';
 import * as passkeys from '../passkeys.js';
-import { reminderSettings, thisPhonesSubscription } from './reminders.js';
+import { thisPhonesSubscription } from '../push.js';
+import { reminderSettings } from './reminders.js';
 
 function section(id, title, ...children) {
   return h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, title), ...children);

@@ -1,6 +1,6 @@
 // A sign-in link made on another phone: one button signs this phone in.
 import { api } from '../api.js';
-import { signedIn } from '../session.js';
+import { signedInAgain } from '../session.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { startReplaying } from '../outbox.js';
@@ -14,7 +14,7 @@ export async function show(main, { go }) {
     class: 'button primary',
     onclick: async () => {
       try {
-        await signedIn(await api('POST', `/api/auth/sign-in-links/${encodeURIComponent(token)}`));
+        await signedInAgain(await api('POST', `/api/auth/sign-in-links/${encodeURIComponent(token)}`));
         startReplaying();
         go('/today', { replaceState: true });
       } catch {

@@ -1,6 +1,6 @@
 // Not signed in: how to get in (an invite link), or email and password.
 import { api } from '../api.js';
-import { signedIn } from '../session.js';
+import { signedInAgain } from '../session.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { startReplaying } from '../outbox.js';
@@ -18,7 +18,7 @@ function passkeySignIn(go) {
       try {
         const options = await api('POST', '/api/auth/passkeys/options');
         const credential = await passkeys.get(options);
-        await signedIn(await api('POST', '/api/auth/passkeys/sign-in', { credential }));
+        await signedInAgain(await api('POST', '/api/auth/passkeys/sign-in', { credential }));
         startReplaying();
         go('/today', { replaceState: true });
       } catch (failure) {
@@ -39,7 +39,7 @@ export async function show(main, { go }) {
       event.preventDefault();
       const data = new FormData(form);
       try {
-        await signedIn(await api('POST', '/api/auth/login', {
+        await signedInAgain(await api('POST', '/api/auth/login', {
           email: data.get('email'), password: data.get('password'),
         }));
         startReplaying();
