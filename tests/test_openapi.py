@@ -119,7 +119,7 @@ OPERATIONS: dict[str, set[str]] = {
     "/api/workplace/plan": {"get", "put"},
     "/api/workplace/report.csv": {"get"},
     "/api/push/public-key": {"get"},
-    "/api/push/subscriptions": {"post", "delete"},
+    "/api/push/subscriptions": {"get", "post", "delete"},
     "/api/me/reminders": {"get", "put"},
     "/api/me/reminders/snooze": {"post"},
     "/api/me/reminders/test": {"post"},
@@ -425,7 +425,7 @@ def hand_leaver_to_workplace(workplace_id: int) -> None:
 
 
 def hand_subscription_to_caller(cookie: str) -> None:
-    """(Re)make the one subscription the fuzz deletes, as the caller's own."""
+    """(Re)make the one subscription the fuzz asks about and deletes, as the caller's own."""
     person = db.session.scalars(
         sa.select(Person)
         .join(DeviceSession, DeviceSession.person_id == Person.id)
@@ -724,7 +724,7 @@ def case_strategy(
         strategies.append(operation.as_strategy(GenerationMode.NEGATIVE))
     if real:
         strategies.append(operation.as_strategy(path_parameters=real))
-    if (method, path) == ("delete", "/api/push/subscriptions"):
+    if method in ("get", "delete") and path == "/api/push/subscriptions":
         strategies.append(operation.as_strategy(query={"endpoint": FUZZ_ENDPOINT}))
     if body is not None and "id" in body:
         # a new row every time: an id the phone has just made (uuid4, as phones do;
