@@ -17,6 +17,9 @@ from coach.domain.calendar import (
     is_time_zone,
     parse_wall_clock,
 )
+from coach.domain.catalogue import CARDIO_ACTIVITIES, EFFORT_MAX, EFFORT_MIN
+
+EFFORT_TEXT = "How hard it feels, 1 (barely any effort) to 10 (all you have)"
 
 
 class WallClockTime(fields.Field):
@@ -94,6 +97,21 @@ def weekdays_field(**kwargs: Any) -> fields.List:
     return fields.List(
         fields.String(validate=validate.OneOf(WEEKDAYS)),
         validate=validate.Length(min=1, max=7),
+        **kwargs,
+    )
+
+
+def cardio_activity_field(**kwargs: Any) -> fields.String:
+    """A kind of cardio: walking, cycling, running, rowing, swimming or other."""
+    return fields.String(validate=validate.OneOf(CARDIO_ACTIVITIES), **kwargs)
+
+
+def effort_field(**kwargs: Any) -> fields.Integer:
+    """Perceived effort of a cardio session, 1-10 (the project's own scale)."""
+    return fields.Integer(
+        strict=True,
+        validate=validate.Range(min=EFFORT_MIN, max=EFFORT_MAX),
+        metadata={"description": EFFORT_TEXT},
         **kwargs,
     )
 

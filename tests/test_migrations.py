@@ -75,3 +75,65 @@ def test_existing_teams_start_when_their_earliest_member_joined(
         (1, "2026-03-10"),
         (2, "2026-01-02"),
     ]
+
+
+def test_cardio_intensities_become_efforts_where_they_sit_on_the_scale(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'cardio_effort.db'}")
+    with app.app_context():
+        upgrade(revision="0017")
+        with db.engine.begin() as c:
+            c.exec_driver_sql("INSERT INTO band_sets (id, brand) VALUES (1, 'TheraBand')")
+            c.exec_driver_sql(
+                "INSERT INTO workplaces (id, name, time_zone, language, band_set_id, created_at)"
+                " VALUES (1, 'W', 'Europe/Copenhagen', 'da', 1, '2026-01-01 00:00:00')"
+            )
+            c.exec_driver_sql(
+                "INSERT INTO teams (id, workplace_id, name, program, reminder_time, workdays,"
+                " program_started_on, created_at) VALUES (1, 1, 'T', 'office-daily-5',"
+                " '11:25:00', '[\"mon\"]', '2026-01-05', '2026-01-02 09:00:00')"
+            )
+            c.exec_driver_sql(
+                "INSERT INTO people (id, workplace_id, team_id, display_name, role, language,"
+                " share_participation, created_at) VALUES (1, 1, 1, 'P', 'member', 'da', 0,"
+                " '2026-01-02 09:00:00')"
+            )
+            for n, (activity, intensity) in enumerate(
+                (("running", "easy"), ("rowing", "moderate"), ("cycling", "hard"))
+            ):
+                c.exec_driver_sql(
+                    "INSERT INTO cardio_sessions (id, person_id, performed_at, local_date,"
+                    " activity, minutes, intensity, created_at) VALUES"
+                    f" ('{n:032x}', 1, '2026-01-06 16:00:00', '2026-01-06', '{activity}', 20,"
+                    f" '{intensity}', '2026-01-06 16:00:00')"
+                )
+        upgrade()
+        with db.engine.connect() as c:
+            efforts = c.exec_driver_sql(
+                "SELECT activity, effort FROM cardio_sessions ORDER BY id"
+            ).all()
+            plans = c.exec_driver_sql("SELECT cardio_plan FROM teams").all()
+        assert [tuple(row) for row in efforts] == [("running", 3), ("rowing", 5), ("cycling", 7)]
+        assert [tuple(row) for row in plans] == [(None,)]
+        columns = {
+            column["name"] for column in sa.inspect(db.engine).get_columns("cardio_sessions")
+        }
+        assert "effort" in columns and "intensity" not in columns
+        # The new kinds are stored; going back, their rows go and efforts are words again.
+        with db.engine.begin() as c:
+            c.exec_driver_sql(
+                "INSERT INTO cardio_sessions (id, person_id, performed_at, local_date, activity,"
+                f" minutes, effort, created_at) VALUES ('{9:032x}', 1, '2026-01-07 16:00:00',"
+                " '2026-01-07', 'walking', 30, 2, '2026-01-07 16:00:00')"
+            )
+        downgrade(revision="0017")
+        with db.engine.connect() as c:
+            words = c.exec_driver_sql(
+                "SELECT activity, intensity FROM cardio_sessions ORDER BY id"
+            ).all()
+        assert [tuple(row) for row in words] == [
+            ("running", "easy"),
+            ("rowing", "moderate"),
+            ("cycling", "hard"),
+        ]

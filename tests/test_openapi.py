@@ -345,7 +345,7 @@ class FuzzWorld:
                 "performed_at": utcnow().isoformat(),
                 "activity": "cycling",
                 "minutes": 20,
-                "intensity": "moderate",
+                "effort": 5,
             },
             ("post", "/api/me/checkins"): {"pain": {"neck": 2, "lower-back": 6}, "soreness": True},
             ("post", "/api/me/overrides"): {"exercise": "lateral-raise", "band_level": "green"},
@@ -552,7 +552,7 @@ def hand_logs_to_caller(world: FuzzWorld, cookie: str) -> None:
                 local_date=local_date(person, now),
                 activity="rowing",
                 minutes=10,
-                intensity="easy",
+                effort=3,
             ),
         ]
     )

@@ -187,7 +187,7 @@ def _make_world() -> World:
                     local_date=today,
                     activity="cycling",
                     minutes=20,
-                    intensity="moderate",
+                    effort=5,
                 ),
             ]
         )
@@ -684,7 +684,7 @@ def _new_cardio(_w: World, _caller: str) -> dict[str, Any]:
         "performed_at": utcnow().isoformat(),
         "activity": "running",
         "minutes": 15,
-        "intensity": "easy",
+        "effort": 3,
     }
 
 
@@ -709,7 +709,7 @@ def _delete_set(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClie
 def _post_cardio(w: World, caller: str, r: TestResponse, app: Flask, api: ApiClient) -> None:
     row = db.session.get(CardioSession, uuid.UUID(r.json["id"]))
     assert row is not None and row.person_id == w.people[caller]
-    assert (row.activity, row.minutes, row.intensity) == ("running", 15, "easy")
+    assert (row.activity, row.minutes, row.effort) == ("running", 15, 3)
     assert count(CardioSession) == len(w.people) + 1
 
 

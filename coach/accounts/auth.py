@@ -75,6 +75,7 @@ class Caller:
     program: str | None  # the team's; None without a team
     workdays: tuple[str, ...]
     program_started_on: date | None  # the team's; None without a team
+    team_cardio: dict[str, Any] | None  # the team's cardio days (Team.cardio_plan)
 
     @property
     def role_enum(self) -> Role:
@@ -97,6 +98,7 @@ _CALLER_OF_TOKEN = (
         Team.program,
         Team.workdays,
         Team.program_started_on,
+        Team.cardio_plan,
     )
     .join(Person, DeviceSession.person_id == Person.id)
     .join(Workplace, Person.workplace_id == Workplace.id)
@@ -222,7 +224,8 @@ def _load_caller() -> None:
         return
     session_id, g.csrf_token, renewed_at, last_seen_at, *facts = row
     g.session_id = session_id
-    person_id, role, language, created_at, zone, band_set_id, program, workdays, started = facts
+    person_id, role, language, created_at, zone, band_set_id, *team = facts
+    program, workdays, started, cardio = team
     g.signed_in = Caller(
         id=person_id,
         role=role,
@@ -233,6 +236,7 @@ def _load_caller() -> None:
         program=program,
         workdays=tuple(workdays or ()),
         program_started_on=started,
+        team_cardio=cardio,
     )
     renew = now - renewed_at > _RENEW_AFTER
     if renew or now - last_seen_at > _SEEN_EVERY:

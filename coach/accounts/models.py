@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -66,6 +66,10 @@ class Person(db.Model):
     def program_started_on(self) -> date | None:
         return self.team.program_started_on if self.team is not None else None
 
+    @property
+    def team_cardio(self) -> dict[str, Any] | None:
+        return self.team.cardio_plan if self.team is not None else None
+
 
 class Member(Protocol):
     """What coaching needs to know of a person: a :class:`Person`, or the facts a
@@ -87,6 +91,8 @@ class Member(Protocol):
     def workdays(self) -> tuple[str, ...]: ...
     @property
     def program_started_on(self) -> date | None: ...
+    @property
+    def team_cardio(self) -> dict[str, Any] | None: ...
 
 
 class Invite(db.Model):

@@ -16,8 +16,9 @@ from marshmallow import validates_schema as schema_validator
 from coach.domain.calendar import LANGUAGES
 from coach.domain.catalogue import (
     CARDIO_ACTIVITIES,
-    CARDIO_INTENSITIES,
     DOSE_RULES,
+    EFFORT_MAX,
+    EFFORT_MIN,
     EQUIPMENT,
     KINDS,
     REGIONS,
@@ -32,7 +33,7 @@ from coach.domain.catalogue import (
     ProgramItem,
     Text,
 )
-from coach.schemas import LOADED_ENUM
+from coach.schemas import EFFORT_TEXT, LOADED_ENUM
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG = validate.Regexp(SLUG_PATTERN, error="Not a slug (lower-case words joined by -).")
@@ -178,7 +179,7 @@ class ExerciseFile(Schema):
 class CardioFile(Schema):
     activity = fields.String(required=True, validate=validate.OneOf(CARDIO_ACTIVITIES))
     minutes = _count(1, 180, required=True)
-    intensity = fields.String(required=True, validate=validate.OneOf(CARDIO_INTENSITIES))
+    effort = _count(EFFORT_MIN, EFFORT_MAX, required=True)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> CardioSession:
@@ -324,7 +325,9 @@ class CardioSchema(Schema):
     activity = fields.String(metadata={"enum": list(CARDIO_ACTIVITIES)})
     name = fields.String()
     minutes = fields.Integer()
-    intensity = fields.String(metadata={"enum": list(CARDIO_INTENSITIES)})
+    effort = fields.Integer(
+        metadata={"minimum": EFFORT_MIN, "maximum": EFFORT_MAX, "description": EFFORT_TEXT}
+    )
 
 
 class ProgramItemSchema(Schema):

@@ -138,7 +138,7 @@ def _item_in(language: str, item: ProgramItem) -> dict[str, Any]:
             "activity": item.cardio.activity,
             "name": CARDIO_ACTIVITY_NAMES[item.cardio.activity].in_language(language),
             "minutes": item.cardio.minutes,
-            "intensity": item.cardio.intensity,
+            "effort": item.cardio.effort,
         }
     return body
 

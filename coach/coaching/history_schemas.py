@@ -7,8 +7,8 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from coach.coaching.schemas import CheckInSchema
-from coach.domain.catalogue import CARDIO_ACTIVITIES, CARDIO_INTENSITIES, KINDS
-from coach.schemas import calendar_date
+from coach.domain.catalogue import CARDIO_ACTIVITIES, KINDS
+from coach.schemas import EFFORT_TEXT, calendar_date
 
 
 class HistoryQuerySchema(Schema):
@@ -42,7 +42,7 @@ class HistoryCardioSchema(Schema):
     activity = fields.String(metadata={"enum": list(CARDIO_ACTIVITIES)})
     name = fields.String(metadata={"description": "The activity's name in my language"})
     minutes = fields.Integer()
-    intensity = fields.String(metadata={"enum": list(CARDIO_INTENSITIES)})
+    effort = fields.Integer(metadata={"description": EFFORT_TEXT})
 
 
 class DayCheckInSchema(CheckInSchema):

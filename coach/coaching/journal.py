@@ -42,7 +42,7 @@ SET_FIELDS = (
     "pain",
     "session_id",
 )
-CARDIO_FIELDS = ("performed_at", "activity", "minutes", "intensity")
+CARDIO_FIELDS = ("performed_at", "activity", "minutes", "effort")
 RED_FLAGS = (
     "numbness_or_tingling",
     "weakness",

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coach.database import UTCDateTime, utcnow
+from coach.domain.catalogue import CARDIO_ACTIVITIES, EFFORT_MAX, EFFORT_MIN
 from coach.extensions import db
 
 
@@ -58,11 +59,18 @@ class WorkoutSet(db.Model):
 
 
 class CardioSession(db.Model):
+    """Cardio a person logged: what, how long, how hard it felt. The id is the phone's."""
+
     __tablename__ = "cardio_sessions"
     __table_args__ = (
         sa.CheckConstraint("minutes > 0 AND minutes <= 600", name="minutes_range"),
-        sa.CheckConstraint("activity IN ('running', 'cycling', 'rowing')", name="activity_known"),
-        sa.CheckConstraint("intensity IN ('easy', 'moderate', 'hard')", name="intensity_known"),
+        sa.CheckConstraint(
+            "activity IN ({})".format(", ".join(f"'{a}'" for a in CARDIO_ACTIVITIES)),
+            name="activity_known",
+        ),
+        sa.CheckConstraint(
+            f"effort >= {EFFORT_MIN} AND effort <= {EFFORT_MAX}", name="effort_range"
+        ),
         sa.Index("ix_cardio_sessions_person_day", "person_id", "local_date"),
     )
 
@@ -72,7 +80,7 @@ class CardioSession(db.Model):
     local_date: Mapped[date] = mapped_column(sa.Date)
     activity: Mapped[str] = mapped_column(sa.String(10))
     minutes: Mapped[int]
-    intensity: Mapped[str] = mapped_column(sa.String(10))
+    effort: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -60,7 +60,7 @@ SET_COLUMNS = (
     "reps_in_reserve",
     "pain",
 )
-CARDIO_COLUMNS = ("id", "date", "performed_at", "activity", "minutes", "intensity")
+CARDIO_COLUMNS = ("id", "date", "performed_at", "activity", "minutes", "effort")
 CHECK_IN_COLUMNS = ("day", *PAIN_COLUMNS.values(), "soreness", *RED_FLAGS)
 
 
@@ -168,7 +168,7 @@ def export_csv(person: Person) -> str:
         writer,
         "cardio",
         CARDIO_COLUMNS,
-        ((c.id, c.local_date, c.performed_at, c.activity, c.minutes, c.intensity) for c in cardio),
+        ((c.id, c.local_date, c.performed_at, c.activity, c.minutes, c.effort) for c in cardio),
         first=False,
     )
     check_ins = _owned(CheckIn, person, CheckIn.day)

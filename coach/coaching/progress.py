@@ -113,7 +113,7 @@ def history(
                 "activity": cardio.activity,
                 "name": CARDIO_ACTIVITY_NAMES[cardio.activity].in_language(language),
                 "minutes": cardio.minutes,
-                "intensity": cardio.intensity,
+                "effort": cardio.effort,
             }
         )
     for check_in in db.session.scalars(

@@ -16,6 +16,7 @@ from coach.coaching.schemas import (
     CheckInResultSchema,
     CheckInSchema,
     LoggedCardioSchema,
+    NewCardioSchema,
     OverrideSchema,
     SetCorrectionSchema,
     SetSchema,
@@ -81,12 +82,14 @@ class SetView(MethodView):
 
 @blp.route("/me/cardio", methods=["POST"])
 @signed_in(unsafe=True)
-@blp.arguments(LoggedCardioSchema())
+@blp.arguments(NewCardioSchema())
 @blp.response(201, LoggedCardioSchema, description="Stored")
 @blp.alt_response(200, schema=LoggedCardioSchema, description="Already stored under this id")
 def post_cardio(values: dict[str, Any]) -> tuple[CardioSession, int]:
-    """Log running, cycling or rowing under the phone's own UUID. ``performed_at`` must
-    lie between my joining and now (422)."""
+    """Log cardio of any kind, planned or not, under the phone's own UUID: minutes and
+    how hard it felt (effort 1-10). Sending it again is safe. ``performed_at`` must lie
+    between my joining and now (422). Logged cardio is my own: it is not a session in
+    my team's participation, which counts strength training."""
     return _created_or_replayed(*journal.log_cardio(caller(), values))
 
 

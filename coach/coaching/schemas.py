@@ -2,13 +2,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from coach.catalogue.schemas import ExerciseSchema, NamedSchema
 from coach.catalogue.service import known_exercise
-from coach.domain.catalogue import CARDIO_ACTIVITIES, CARDIO_INTENSITIES
+from coach.domain.catalogue import CARDIO_ACTIVITIES, EFFORT_OF_INTENSITY
 from coach.live.schemas import LiveSessionTodaySchema
-from coach.schemas import LOADED_ENUM, StrictBoolean, calendar_date
+from coach.schemas import (
+    EFFORT_TEXT,
+    LOADED_ENUM,
+    StrictBoolean,
+    calendar_date,
+    cardio_activity_field,
+    effort_field,
+)
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Not an exercise slug.")
 PAIN = validate.Range(min=0, max=10)
@@ -85,13 +92,44 @@ class SetCorrectionSchema(SetSchema):
 
 
 class LoggedCardioSchema(Schema):
+    """A logged cardio session; ``id`` is a UUID the phone makes, so retries are recognised."""
+
     id = fields.UUID(required=True)
     performed_at = fields.AwareDateTime(required=True)
-    activity = fields.String(required=True, validate=validate.OneOf(CARDIO_ACTIVITIES))
+    activity = cardio_activity_field(required=True)
     minutes = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=600))
-    intensity = fields.String(required=True, validate=validate.OneOf(CARDIO_INTENSITIES))
+    effort = effort_field(required=True)
     local_date = fields.Date(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
+
+
+class NewCardioSchema(LoggedCardioSchema):
+    """Cardio to log: ``effort`` 1-10. A phone that queued a session before efforts
+    existed sends ``intensity`` instead, which is stored as its effort."""
+
+    effort = effort_field()
+    intensity = fields.String(
+        load_only=True,
+        validate=validate.OneOf(tuple(EFFORT_OF_INTENSITY)),
+        metadata={
+            "deprecated": True,
+            "description": "Replaced by effort: easy is stored as effort 3, moderate as 5, "
+            "hard as 7; with both, effort counts",
+        },
+    )
+
+    OPENAPI_RULES = {"anyOf": [{"required": ["effort"]}, {"required": ["intensity"]}]}
+
+    @validates_schema
+    def _effort_given(self, data: dict[str, Any], **_: Any) -> None:
+        if "effort" not in data and "intensity" not in data:
+            raise ValidationError("Missing data for required field.", "effort")
+
+    @post_load
+    def _effort(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        intensity = data.pop("intensity", None)
+        data.setdefault("effort", EFFORT_OF_INTENSITY.get(intensity or ""))
+        return data
 
 
 class RegionPainSchema(Schema):
@@ -202,11 +240,23 @@ class TodayExerciseSchema(Schema):
 
 
 class TodayCardioSchema(Schema):
-    activity = fields.String()
+    """Cardio planned today: by the program's phase, or by the team beside strength."""
+
+    activity = fields.String(metadata={"enum": list(CARDIO_ACTIVITIES)})
     name = fields.String()
     minutes = fields.Integer()
-    intensity = fields.String()
-    logged = fields.List(fields.Nested(LoggedCardioSchema))
+    effort = fields.Integer(metadata={"description": EFFORT_TEXT})
+    planned_by = fields.String(
+        metadata={
+            "enum": ["program", "team"],
+            "description": "program: an item of the program's phase; team: the team's "
+            "cardio days, beside the strength routine",
+        }
+    )
+    logged = fields.List(
+        fields.Nested(LoggedCardioSchema),
+        metadata={"description": "Cardio of this kind logged today"},
+    )
 
 
 class TodaySchema(Schema):
@@ -218,8 +268,20 @@ class TodaySchema(Schema):
     week = fields.Integer(allow_none=True, metadata={"description": "Program week, from 1"})
     exercises = fields.List(fields.Nested(TodayExerciseSchema))
     cardio = fields.List(fields.Nested(TodayCardioSchema))
+    cardio_logged = fields.List(
+        fields.Nested(LoggedCardioSchema),
+        metadata={"description": "Every cardio session logged today, planned or not"},
+    )
+    nothing_planned = fields.Boolean(
+        metadata={"description": "Neither exercises nor cardio are planned today"}
+    )
     paused = fields.Boolean()
-    done = fields.Boolean(metadata={"description": "Every exercise's sets are logged"})
+    done = fields.Boolean(
+        metadata={
+            "description": "Something is planned, every exercise's sets are logged and "
+            "every planned cardio session too"
+        }
+    )
     live_session = fields.Nested(
         LiveSessionTodaySchema,
         allow_none=True,

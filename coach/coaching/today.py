@@ -4,16 +4,18 @@ This is the screen every person opens every training day, so it is built for spe
 well as correctness. Reads are bounded, so the cost does not grow with a person's
 history: one statement fetches, per exercise, only its last few sessions and today's
 sets (each part an index range scan); a second brings the person's swaps, overrides
-and band set and the check-ins of the last weeks, small indexed reads (a third reads
-today's cardio when the program has some). The statements are plain SQL, built once,
-and run on the session's connection without the ORM; the exercises' texts, which never
-change while the app runs, are rendered once per language.
+and band set and the check-ins of the last weeks, small indexed reads; a third reads
+the cardio logged today (one range of the person-and-day index), as cardio may be
+logged on any day. The statements are plain SQL, built once, and run on the session's
+connection without the ORM; the exercises' texts, which never change while the app
+runs, are rendered once per language.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -32,12 +34,20 @@ from coach.coaching.journal import (
     local_date,
     local_today,
 )
-from coach.coaching.models import CardioSession, WorkoutSet
+from coach.coaching.models import CardioSession as LoggedCardio
+from coach.coaching.models import WorkoutSet
 from coach.coaching.schemas import LoggedCardioSchema, SetSchema
 from coach.database import plain_select
 from coach.domain import progression
 from coach.domain.calendar import WEEKDAYS, monday_of, team_program_week
-from coach.domain.catalogue import CARDIO_ACTIVITY_NAMES, Exercise, Program, ProgramItem, Text
+from coach.domain.catalogue import (
+    CARDIO_ACTIVITY_NAMES,
+    CardioSession,
+    Exercise,
+    Program,
+    ProgramItem,
+    Text,
+)
 from coach.domain.weights import DUMBBELLS_KG, KETTLEBELLS_KG
 from coach.extensions import db
 from coach.live.service import live_session_today
@@ -159,7 +169,7 @@ _CARDIO_COLUMNS = ("id", *CARDIO_FIELDS, "local_date", "created_at")
 _CARDIO_TODAY = plain_select(
     f"SELECT {', '.join(_CARDIO_COLUMNS)} FROM cardio_sessions"
     " WHERE person_id = :person AND local_date = :today ORDER BY performed_at",
-    *(CardioSession.__table__.c[name] for name in _CARDIO_COLUMNS),
+    *(LoggedCardio.__table__.c[name] for name in _CARDIO_COLUMNS),
 ).bindparams(sa.bindparam("today", type_=sa.Date()))
 _sets_statements: dict[int, sa.TextualSelect] = {}
 
@@ -255,6 +265,11 @@ def today_for(
     language = language or person.language
     today = today or local_today(person)
     plan = program_day(person, today)
+    connection = db.session.connection()
+    # Cardio may be logged any day, planned or not, so today's is always read.
+    cardio_logged = LoggedCardioSchema(many=True).dump(
+        connection.execute(_CARDIO_TODAY, {"person": person.id, "today": today}).all()
+    )
     body: dict[str, Any] = {
         "date": today.isoformat(),
         "time_zone": person.effective_time_zone,
@@ -264,6 +279,8 @@ def today_for(
         "week": None,
         "exercises": [],
         "cardio": [],
+        "cardio_logged": cardio_logged,
+        "nothing_planned": True,
         "paused": False,
         "done": False,
         "live_session": None,
@@ -271,7 +288,6 @@ def today_for(
     if plan is None:
         return body
     catalogue = current_catalogue()
-    connection = db.session.connection()
     swaps: dict[str, str] = {}
     kept_until: dict[str, date | None] = {}
     override_rows = []
@@ -351,34 +367,53 @@ def today_for(
                 "done": len(done_sets) >= prescription.sets,
             }
         )
-    cardio_items = [item.cardio for item in program_items if item.cardio is not None]
-    cardio_today = (
-        LoggedCardioSchema(many=True).dump(
-            connection.execute(_CARDIO_TODAY, {"person": person.id, "today": today}).all()
-        )
-        if cardio_items
-        else []
-    )
+    cardio = [
+        cardio_view(item, by, cardio_logged, language)
+        for item, by in planned_cardio(program_items, person.team_cardio, today)
+    ]
+    planned = bool(exercises or cardio)
     body.update(
         training_day=WEEKDAYS[today.weekday()] in person.workdays,
         program={"slug": plan.program.slug, "name": plan.program.name.in_language(language)},
         week=plan.week,
         exercises=exercises,
-        cardio=[
-            {
-                "activity": cardio.activity,
-                "name": CARDIO_ACTIVITY_NAMES[cardio.activity].in_language(language),
-                "minutes": cardio.minutes,
-                "intensity": cardio.intensity,
-                "logged": cardio_today,
-            }
-            for cardio in cardio_items
-        ],
+        cardio=cardio,
+        nothing_planned=not planned,
         live_session=live_session_today(person.id, today),
         paused=any(e["prescription"]["paused"] for e in exercises),
-        done=bool(exercises) and all(e["done"] for e in exercises),
+        done=planned and all(e["done"] for e in exercises) and all(c["logged"] for c in cardio),
     )
     return body
+
+
+def planned_cardio(
+    program_items: Iterable[ProgramItem], team_cardio: dict[str, Any] | None, today: date
+) -> list[tuple[CardioSession, str]]:
+    """Cardio planned on ``today``, each with who planned it: the program's phase (a
+    cardio program, every day) and the team's cardio days (beside strength, on their
+    weekdays)."""
+    planned = [(item.cardio, "program") for item in program_items if item.cardio is not None]
+    if team_cardio is not None and WEEKDAYS[today.weekday()] in team_cardio["weekdays"]:
+        session = CardioSession(
+            activity=team_cardio["activity"],
+            minutes=team_cardio["minutes"],
+            effort=team_cardio["effort"],
+        )
+        planned.append((session, "team"))
+    return planned
+
+
+def cardio_view(
+    session: CardioSession, planned_by: str, logged: list[dict[str, Any]], language: str
+) -> dict[str, Any]:
+    return {
+        "activity": session.activity,
+        "name": CARDIO_ACTIVITY_NAMES[session.activity].in_language(language),
+        "minutes": session.minutes,
+        "effort": session.effort,
+        "planned_by": planned_by,
+        "logged": [c for c in logged if c["activity"] == session.activity],
+    }
 
 
 def prescription_view(prescription: progression.Prescription, language: str) -> dict[str, Any]:

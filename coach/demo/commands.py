@@ -74,6 +74,12 @@ TEAMS: list[tuple[str, str, time, list[tuple[str, Role, bool]]]] = [
 ]
 
 
+# Cardio days beside a team's strength routine: the workshop walks together on Fridays.
+TEAM_CARDIO = {
+    "Værkstedet": {"weekdays": ["fri"], "activity": "walking", "minutes": 20, "effort": 4},
+}
+
+
 def _state_path() -> Path:
     return Path(current_app.instance_path) / "demo.json"
 
@@ -90,7 +96,13 @@ def load_demo() -> dict[str, Any]:
         accounts.create_admin(workplace.id, ADMIN_EMAIL, state["admin_password"], "Camilla (admin)")
         teams = []
         for name, program, reminder, members in TEAMS:
-            team = Team(workplace=workplace, name=name, program=program, reminder_time=reminder)
+            team = Team(
+                workplace=workplace,
+                name=name,
+                program=program,
+                reminder_time=reminder,
+                cardio_plan=TEAM_CARDIO.get(name),
+            )
             teams.append(team)
             for display_name, role, shares in members:
                 db.session.add(

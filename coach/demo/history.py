@@ -289,7 +289,7 @@ def _cardio(sim: Simulation, person: Person, profile: Profile, day: date) -> Non
             "local_date": day,
             "activity": activity,
             "minutes": minutes + sim.rng.choice((-5, 0, 0, 5)),
-            "intensity": sim.rng.choice(("easy", "moderate", "moderate")),
+            "effort": sim.rng.choice((4, 5, 5, 6)),
             "created_at": evening,
         }
     )

@@ -29,8 +29,23 @@ EQUIPMENT: tuple[str, ...] = ("band", "dumbbell", "kettlebell", "bodyweight")
 KINDS: tuple[str, ...] = ("reps", "hold")  # counted repetitions, or a timed hold
 CUES: tuple[str, ...] = ("start", "movement", "tempo", "mistakes", "feel")
 WORK_TYPES: tuple[str, ...] = ("office", "physical", "any")
-CARDIO_ACTIVITIES: tuple[str, ...] = ("running", "cycling", "rowing")
-CARDIO_INTENSITIES: tuple[str, ...] = ("easy", "moderate", "hard")
+# Cardio kinds, in the order a phone offers them: the everyday ones first.
+CARDIO_ACTIVITIES: tuple[str, ...] = (
+    "walking",
+    "cycling",
+    "running",
+    "rowing",
+    "swimming",
+    "other",
+)
+# Perceived effort of a cardio session, 1 (barely any) to 10 (all you had): the
+# project's own 1-10 scale, not the licensed Borg CR10 and not its wording.
+EFFORT_MIN, EFFORT_MAX = 1, 10
+# Before efforts, a session was "easy", "moderate" or "hard" (stored rows were migrated
+# and a phone's queued writes may still say so): where each sits on the effort scale.
+# Easy is talking in full sentences, moderate is talking in short ones, hard is a few
+# words at a time.
+EFFORT_OF_INTENSITY: Mapping[str, int] = MappingProxyType({"easy": 3, "moderate": 5, "hard": 7})
 
 
 class DoseRule(StrEnum):
@@ -39,7 +54,7 @@ class DoseRule(StrEnum):
     ONE_SET_TO_FAILURE = "one-set-to-failure"  # band: one set until no more reps
     SETS_OF_REPS = "sets-of-reps"  # e.g. 3 sets of 8-12 at about 70 % of 1RM
     HOLD = "hold"  # timed static holds
-    CARDIO = "cardio"  # minutes of running, cycling or rowing
+    CARDIO = "cardio"  # minutes of walking, cycling, running ... at an effort
 
 
 DOSE_RULES: tuple[str, ...] = tuple(rule.value for rule in DoseRule)
@@ -61,9 +76,12 @@ class Text:
 # Names of the cardio vocabulary, so every client shows the same words.
 CARDIO_ACTIVITY_NAMES: Mapping[str, Text] = MappingProxyType(
     {
-        "running": Text("Løb", "Running"),
+        "walking": Text("Gang", "Walking"),
         "cycling": Text("Cykling", "Cycling"),
+        "running": Text("Løb", "Running"),
         "rowing": Text("Roning", "Rowing"),
+        "swimming": Text("Svømning", "Swimming"),
+        "other": Text("Anden kondition", "Other cardio"),
     }
 )
 
@@ -136,7 +154,7 @@ def rule_mismatch(rule: DoseRule, *, kind: str, equipment: str) -> str | None:
 class CardioSession:
     activity: str  # one of CARDIO_ACTIVITIES
     minutes: int
-    intensity: str  # one of CARDIO_INTENSITIES
+    effort: int  # EFFORT_MIN..EFFORT_MAX
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -79,6 +80,9 @@ class Team(db.Model):
     # Without one given (tests, scripts), today in UTC; the service gives the
     # workplace's own day.
     program_started_on: Mapped[date] = mapped_column(sa.Date, default=lambda: utcnow().date())
+    # Cardio beside the strength routine on some weekdays: {"weekdays": ["tue"],
+    # "activity": "cycling", "minutes": 20, "effort": 5}; None: no cardio days.
+    cardio_plan: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     # A team's members are people (coach/accounts/models.py), which point to their team;

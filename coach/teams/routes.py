@@ -75,7 +75,7 @@ class TeamView(MethodView):
     @blp.arguments(TeamSchema(partial=True))
     @blp.response(200, TeamSchema)
     def patch(self, changes: dict[str, Any], team_id: int) -> Team:
-        """Change a team's name, program, reminder time or workdays.
+        """Change a team's name, program, cardio days, reminder time or workdays.
         ``program_started_on`` must lie within the last 12 months or
         the next 30 days (422); a name taken in the workplace is 409."""
         team = service.team_for(caller(), team_id)

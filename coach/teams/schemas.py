@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from coach.catalogue.service import known_program
@@ -7,6 +9,8 @@ from coach.schemas import (
     LOADED_ENUM,
     Ref,
     WallClockTime,
+    cardio_activity_field,
+    effort_field,
     language_field,
     name_field,
     time_zone_field,
@@ -38,6 +42,26 @@ class WorkplaceSchema(Schema):
     band_set = fields.Nested(BandSetSchema, dump_only=True)
 
 
+class TeamCardioSchema(Schema):
+    """Cardio the team's program adds on some weekdays, beside its strength routine: on
+    a workday both are planned, on any other of these days only the cardio."""
+
+    weekdays = weekdays_field(
+        required=True, metadata={"description": 'The days with cardio, e.g. ["tue", "thu"]'}
+    )
+    activity = cardio_activity_field(required=True)
+    minutes = fields.Integer(strict=True, required=True, validate=validate.Range(min=5, max=180))
+    effort = effort_field(required=True)
+
+
+class WholeNested(fields.Nested):
+    """A nested object that is given whole, also in a change (``partial=True``): its
+    required fields stay required, because it replaces what was there."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, partial: Any = None, **kw: Any) -> Any:
+        return super()._deserialize(value, attr, data, partial=False, **kw)
+
+
 class TeamLeadSchema(Schema):
     id = fields.Integer()
     display_name = fields.String()
@@ -61,6 +85,12 @@ class TeamSchema(Schema):
     )
     program_week = fields.Integer(
         dump_only=True, metadata={"description": "The team's current program week, from 1"}
+    )
+    cardio = WholeNested(
+        TeamCardioSchema,
+        allow_none=True,
+        attribute="cardio_plan",
+        metadata={"description": "Cardio days beside the strength routine; null: none"},
     )
     member_count = fields.Integer(dump_only=True)
     leads = fields.List(

@@ -186,3 +186,8 @@ def _apply(team: Team, data: dict[str, Any]) -> None:
         team.reminder_time = data["reminder_time"]
     if "workdays" in data:
         team.workdays = ordered_weekdays(data["workdays"])
+    if "cardio_plan" in data:
+        plan = data["cardio_plan"]
+        team.cardio_plan = (
+            None if plan is None else {**plan, "weekdays": ordered_weekdays(plan["weekdays"])}
+        )

@@ -589,6 +589,7 @@ def test_a_request_reads_the_callers_facts_as_the_person_has_them(
                 program="weekly-3x20" if person is with_team else None,
                 workdays=("tue", "thu") if person is with_team else (),
                 program_started_on=team.program_started_on if person is with_team else None,
+                team_cardio=None,
             )
             assert facts == Caller(
                 **{field: getattr(loaded, field) for field in Caller.__dataclass_fields__}

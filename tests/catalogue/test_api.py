@@ -180,7 +180,7 @@ def test_one_program_with_phases(client: FlaskClient) -> None:
         "activity": "running",
         "name": "Running",
         "minutes": 20,
-        "intensity": "easy",
+        "effort": 3,
     }
 
 

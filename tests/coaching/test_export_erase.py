@@ -54,7 +54,7 @@ def give_history(person: Person, *, offset: int = 0) -> None:
         add_set(person, day, "lateral-raise", 1, band_level="red", reps=12 + offset, pain=3)
     add_set(person, D("2025-03-05"), "neck-side-hold", 2, hold_seconds=20)
     add_set(person, D("2025-03-05"), "dumbbell-row", 3, load_kg=12.5, reps=10)
-    add_cardio(person, D("2025-03-08"), "rowing", 25, "moderate")
+    add_cardio(person, D("2025-03-08"), "rowing", 25, 6)
     add_check_in(person, D("2025-03-03"), neck=4, arm=2)
     add_check_in(person, D("2025-03-10"), shoulder=1)
     db.session.add(
@@ -184,11 +184,11 @@ def test_export_holds_every_set_cardio_and_check_in_of_mine_only(world: World) -
     )
 
     [cardio] = found["cardio"]
-    assert (cardio["date"], cardio["activity"], cardio["minutes"], cardio["intensity"]) == (
+    assert (cardio["date"], cardio["activity"], cardio["minutes"], cardio["effort"]) == (
         "2025-03-08",
         "rowing",
         "25",
-        "moderate",
+        "6",
     )
     assert [
         (c["day"], c["pain_neck"], c["pain_arm"], c["pain_shoulder"]) for c in found["check-ins"]

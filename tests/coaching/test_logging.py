@@ -47,7 +47,7 @@ SET_KEYS = {
     "local_date",
     "created_at",
 }
-CARDIO_KEYS = {"id", "performed_at", "activity", "minutes", "intensity", "local_date", "created_at"}
+CARDIO_KEYS = {"id", "performed_at", "activity", "minutes", "effort", "local_date", "created_at"}
 
 
 class Phone(ApiClient):
@@ -141,7 +141,7 @@ def a_cardio(**overrides: Any) -> dict[str, Any]:
         "performed_at": iso(ago(30)),
         "activity": "cycling",
         "minutes": 25,
-        "intensity": "moderate",
+        "effort": 5,
     }
     return body_of(defaults, overrides)
 
@@ -741,31 +741,31 @@ def test_another_persons_set_cannot_be_deleted(phone: Phone, other_phone: Phone)
 
 def test_log_cardio_replay_and_conflict(phone: Phone, member: Person) -> None:
     performed = datetime(2025, 1, 15, 23, 15, tzinfo=UTC)
-    sent = a_cardio(performed_at=iso(performed), activity="rowing", minutes=20, intensity="hard")
+    sent = a_cardio(performed_at=iso(performed), activity="rowing", minutes=20, effort=7)
 
     first = ok(phone.post("/api/me/cardio", json=sent), 201)
     assert set(first) == CARDIO_KEYS
-    assert (first["id"], first["activity"], first["minutes"], first["intensity"]) == (
+    assert (first["id"], first["activity"], first["minutes"], first["effort"]) == (
         sent["id"],
         "rowing",
         20,
-        "hard",
+        7,
     )
     assert moment(first["performed_at"]) == performed
     assert first["local_date"] == "2025-01-16"  # a quarter past midnight in Copenhagen
 
     [row] = rows(CardioSession)
-    assert (row.person_id, row.activity, row.minutes, row.intensity) == (
+    assert (row.person_id, row.activity, row.minutes, row.effort) == (
         member.id,
         "rowing",
         20,
-        "hard",
+        7,
     )
     assert (row.performed_at, row.local_date) == (performed, date(2025, 1, 16))
     before = columns(row)
 
     assert ok(phone.post("/api/me/cardio", json=sent), 200) == first
-    for change in ({"minutes": 21}, {"activity": "running"}, {"intensity": "easy"}):
+    for change in ({"minutes": 21}, {"activity": "running"}, {"effort": 6}):
         error(phone.post("/api/me/cardio", json={**sent, **change}), 409)
     [row] = rows(CardioSession)
     assert columns(row) == before
@@ -790,9 +790,14 @@ def test_concurrent_posts_of_one_cardio_session_store_it_once(app: Flask, member
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        pytest.param({"activity": "swimming"}, "activity", id="unknown-activity"),
+        pytest.param({"activity": "skiing"}, "activity", id="unknown-activity"),
         pytest.param({"activity": "Running"}, "activity", id="activity-case"),
-        pytest.param({"intensity": "extreme"}, "intensity", id="unknown-intensity"),
+        pytest.param({"effort": 0}, "effort", id="effort-0"),
+        pytest.param({"effort": 11}, "effort", id="effort-11"),
+        pytest.param({"effort": 5.5}, "effort", id="effort-fraction"),
+        pytest.param({"effort": "5"}, "effort", id="effort-string"),
+        pytest.param({"effort": None}, "effort", id="effort-null"),
+        pytest.param({"effort": OMIT, "intensity": "extreme"}, "intensity", id="bad-intensity"),
         pytest.param({"minutes": 0}, "minutes", id="minutes-0"),
         pytest.param({"minutes": 601}, "minutes", id="minutes-601"),
         pytest.param({"minutes": -5}, "minutes", id="minutes-negative"),
@@ -800,7 +805,7 @@ def test_concurrent_posts_of_one_cardio_session_store_it_once(app: Flask, member
         pytest.param({"minutes": "20"}, "minutes", id="minutes-string"),
         pytest.param({"minutes": OMIT}, "minutes", id="no-minutes"),
         pytest.param({"activity": OMIT}, "activity", id="no-activity"),
-        pytest.param({"intensity": OMIT}, "intensity", id="no-intensity"),
+        pytest.param({"effort": OMIT}, "effort", id="no-effort"),
         pytest.param({"id": "nope"}, "id", id="malformed-uuid"),
         pytest.param({"performed_at": "2025-01-15T10:00:00"}, "performed_at", id="naive"),
         pytest.param(

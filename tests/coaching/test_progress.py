@@ -63,7 +63,7 @@ def add_set(person: Person, day: date, exercise: str, minute: int = 0, **values:
     )
 
 
-def add_cardio(person: Person, day: date, activity: str, minutes: int, intensity: str) -> None:
+def add_cardio(person: Person, day: date, activity: str, minutes: int, effort: int) -> None:
     moment = datetime.combine(day, time(17, 0), tzinfo=COPENHAGEN)
     db.session.add(
         CardioSession(
@@ -73,7 +73,7 @@ def add_cardio(person: Person, day: date, activity: str, minutes: int, intensity
             local_date=day,
             activity=activity,
             minutes=minutes,
-            intensity=intensity,
+            effort=effort,
         )
     )
 
@@ -106,8 +106,8 @@ def build_history(me: Person) -> None:
     add_set(me, D("2025-03-06"), "shrug", band_level="red", reps=13)
     add_set(me, D("2025-03-07"), "shrug", band_level="red", reps=13)
     add_set(me, D("2025-03-10"), "lateral-raise", band_level="green", reps=16)
-    add_cardio(me, D("2025-03-05"), "cycling", 15, "moderate")
-    add_cardio(me, D("2025-03-08"), "running", 20, "easy")
+    add_cardio(me, D("2025-03-05"), "cycling", 15, 5)
+    add_cardio(me, D("2025-03-08"), "running", 20, 3)
     add_check_in(me, D("2025-02-24"), neck=5)
     add_check_in(me, D("2025-02-25"), neck=6)
     add_check_in(me, D("2025-02-26"), neck=6)
@@ -123,7 +123,7 @@ def build_neighbour(person: Person) -> None:
         add_set(person, day, "lateral-raise", band_level="blue", reps=30)
         add_set(person, day, "wrist-extension", 1, band_level="tan", reps=10)
         add_check_in(person, day, neck=9, arm=9)
-    add_cardio(person, D("2025-03-09"), "rowing", 30, "hard")
+    add_cardio(person, D("2025-03-09"), "rowing", 30, 8)
 
 
 @dataclass
@@ -230,8 +230,8 @@ def test_history_day_holds_sets_cardio_and_check_in(world: Fixture) -> None:
     ]
     assert day["sets"][0]["hold_seconds"] is None and day["sets"][0]["pain"] is None
     uuid.UUID(day["sets"][0]["id"])
-    assert [(c["activity"], c["name"], c["minutes"], c["intensity"]) for c in day["cardio"]] == [
-        ("cycling", "Cycling", 15, "moderate")
+    assert [(c["activity"], c["name"], c["minutes"], c["effort"]) for c in day["cardio"]] == [
+        ("cycling", "Cycling", 15, 5)
     ]
     check_in = day["check_in"]
     assert check_in["day"] == "2025-03-05"

@@ -370,7 +370,7 @@ def test_today_matches_its_documented_schema_with_everything_filled_in(
                 "performed_at": (clock.now - timedelta(minutes=1)).isoformat(),
                 "activity": cardio["activity"],
                 "minutes": cardio["minutes"],
-                "intensity": cardio["intensity"],
+                "effort": cardio["effort"],
             },
         )
         assert stored.status_code == 201, stored.json

@@ -177,13 +177,37 @@ def test_a_lead_changes_the_program_and_reminder_time(
 
     page.get_by_label("Program", exact=True).select_option("physical-work-2x30")
     page.get_by_label("Tidspunkt for påmindelsen").fill("07:30")
-    page.get_by_label("Fredag").uncheck()
+    page.locator("#team-days").get_by_label("Fredag").uncheck()
     page.get_by_role("button", name="Gem").click()
     page.get_by_text("Gemt.").wait_for()
     assert error.inner_text() == ""
     [saved] = [t for t in rows(Team) if t.id == team.id]
     assert saved.program == "physical-work-2x30"
     assert saved.reminder_time == time(7, 30)
+    assert saved.workdays == ["mon", "tue", "wed", "thu"]
+    assert saved.cardio_plan is None
+    page.get_by_text("Ingen konditionsdage.").wait_for()
+
+    # Cardio days beside strength: a day past the limit is named in Danish, then saved.
+    cardio = page.locator("#team-cardio")
+    cardio.get_by_label("Fredag").check()
+    cardio.get_by_label("Onsdag").check()
+    cardio.get_by_label("Type kondition").select_option("cycling")
+    cardio.get_by_label("Minutter").fill("500")
+    cardio.get_by_label("Anstrengelse, 1\u201310").select_option("6")
+    page.get_by_role("button", name="Gem").click()
+    page.locator("#err-team-cardio").get_by_text("mindre end eller lig med 180").wait_for()
+    assert axe_violations(page, axe_source) == []
+    cardio.get_by_label("Minutter").fill("25")
+    page.get_by_role("button", name="Gem").click()
+    page.get_by_text("Kondition: Cykling, 25 min ved anstrengelse 6, onsdag, fredag.").wait_for()
+    [saved] = [t for t in rows(Team) if t.id == team.id]
+    assert saved.cardio_plan == {
+        "weekdays": ["wed", "fri"],
+        "activity": "cycling",
+        "minutes": 25,
+        "effort": 6,
+    }
     assert saved.workdays == ["mon", "tue", "wed", "thu"]
     assert page.errors == []
 

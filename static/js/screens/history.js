@@ -38,6 +38,8 @@ async function withPending(days) {
   const queued = await pending();
   for (const day of days) {
     for (const entry of queued) {
+      const cardioId = entry.path.match(/^\/api\/me\/cardio\/([\w-]+)$/)?.[1];
+      if (cardioId && entry.method === 'DELETE') day.cardio = day.cardio.filter((c) => c.id !== cardioId);
       const id = entry.path.match(/^\/api\/me\/sets\/([\w-]+)$/)?.[1];
       if (!id) continue;
       if (entry.method === 'DELETE') day.sets = day.sets.filter((s) => s.id !== id);
@@ -132,6 +134,22 @@ function setRow(set, editable, redraw) {
   return li;
 }
 
+// A cardio session of the last 7 days can be removed (through the outbox, like sets).
+function cardioRow(c, editable, redraw) {
+  const text = t('cardio_logged', { name: c.name, n: c.minutes, effort: c.effort });
+  return h('li', {}, h('span', {}, text), editable ? h('button', {
+    type: 'button', class: 'link', 'aria-label': t('remove_named', { what: text }),
+    onclick: async () => {
+      c.deleted = true;
+      redraw();
+      await send('undo', `/api/me/cardio/${c.id}`, undefined, { method: 'DELETE', id: `delete:${c.id}` })
+        .catch((error) => {
+          if (!(error instanceof Offline)) throw error;
+        });
+    },
+  }, t('remove')) : null);
+}
+
 function dayCard(day, editableFrom, redraw) {
   const editable = day.date >= editableFrom;
   const headingId = `day-${day.date}`;
@@ -148,12 +166,12 @@ function dayCard(day, editableFrom, redraw) {
     [...byExercise.values()].map((ex) => [
       h('h3', {}, ex.name),
       h('ul', { class: 'history-sets' }, ex.sets.map((s) => setRow(s, editable, redraw)))]),
-    day.cardio.map((c) => h('p', { class: 'history-cardio' },
-      t('cardio_logged', { name: c.name, n: c.minutes, intensity: t(`intensity_${c.intensity}`) }))),
+    day.cardio.length ? h('ul', { class: 'cardio-list history-cardio' },
+      day.cardio.filter((c) => !c.deleted).map((c) => cardioRow(c, editable, redraw))) : null,
     checkIn ? h('p', { class: 'history-checkin' },
       t('checkin_of_day', { pain: pains.length ? pains.join(', ') : t('no_pain_answered') }),
       checkIn.red_flag ? h('strong', {}, ` · ${t('red_flag_answered')}`) : null) : null,
-    !editable && day.sets.length ? h('p', { class: 'hint' }, t('too_old_to_edit')) : null);
+    !editable && (day.sets.length || day.cardio.length) ? h('p', { class: 'hint' }, t('too_old_to_edit')) : null);
 }
 
 export async function show(main, ctx) {

@@ -6,6 +6,7 @@ import { onOutboxChange, pending, send, withdraw } from '../outbox.js';
 import { liveBanner } from '../live_banner.js';
 import { pollCard } from '../poll_card.js';
 import { teamTodayCard } from './team_today.js';
+import { cardioSection, plannedCardioDone, withPendingCardio } from './today_cardio.js';
 import { countdown } from '../timer.js';
 
 const GET_READY = 3;
@@ -13,6 +14,7 @@ const GET_READY = 3;
 const UNDO_MS = 8_000;
 let model = null;
 let cards = new Map();
+let cardio = null;
 
 // Sets and cardio logged offline (still in the outbox) count as logged, marked waiting.
 async function withPending(today) {
@@ -27,15 +29,7 @@ async function withPending(today) {
       }
     }
   }
-  for (const cardio of today.cardio) {
-    const known = new Set(cardio.logged.map((c) => c.id));
-    for (const entry of queued) {
-      if (entry.kind === 'cardio' && entry.body.activity === cardio.activity && !known.has(entry.body.id)) {
-        cardio.logged.push({ ...entry.body, waiting: true });
-      }
-    }
-  }
-  return today;
+  return withPendingCardio(today, queued);
 }
 
 function done(item) {
@@ -304,33 +298,9 @@ function paintDone() {
   const banner = document.getElementById('day-done');
   if (!banner || !model) return;
   // A red-flag day is a day to stop, whatever was logged before the check-in.
-  const all = !model.paused && model.exercises.length > 0 && model.exercises.every(done);
+  const planned = model.exercises.length + model.cardio.length > 0;
+  const all = !model.paused && planned && model.exercises.every(done) && plannedCardioDone(model);
   banner.hidden = !all;
-}
-
-function cardioCard(cardio) {
-  const logged = cardio.logged.length > 0;
-  const button = h('button', {
-    type: 'button',
-    class: 'button secondary',
-    onclick: async () => {
-      const body = {
-        id: crypto.randomUUID(),
-        performed_at: new Date().toISOString(),
-        activity: cardio.activity,
-        minutes: cardio.minutes,
-        intensity: cardio.intensity,
-      };
-      cardio.logged.push({ ...body, waiting: true });
-      element.replaceWith(cardioCard(cardio));
-      await send('cardio', '/api/me/cardio', body).catch(() => null);
-    },
-  }, t('log_cardio', { n: cardio.minutes }));
-  const element = h('article', { class: 'card cardio', 'aria-label': cardio.name },
-    h('h2', {}, cardio.name),
-    h('p', {}, t('cardio_dose', { n: cardio.minutes, intensity: t(`intensity_${cardio.intensity}`) })),
-    logged ? h('p', { class: 'done-mark' }, t('exercise_done')) : button);
-  return element;
 }
 
 export async function show(main, ctx) {
@@ -352,6 +322,10 @@ export async function show(main, ctx) {
     cards.set(item.exercise.slug, c);
     return c;
   });
+  cardio = cardioSection(model, { onChange: paintDone });
+  // On a team's cardio day without strength, the cardio is the day's plan: it leads.
+  const teamCardioDay = !model.training_day && model.cardio.some((c) => c.planned_by === 'team');
+  const nothingPlanned = model.exercises.length === 0 && model.cardio.length === 0;
   replace(main,
     h('h1', {}, t('today')),
     h('p', { class: 'lede' }, date(model.date),
@@ -364,12 +338,15 @@ export async function show(main, ctx) {
       h('h2', { id: 'stop-title' }, t('stop_title')),
       h('p', {}, t('paused')),
       h('a', { href: '/checkin', class: 'button secondary' }, t('to_checkin'))) : null,
-    !model.training_day ? h('p', { class: 'note' }, t('rest_day')) : null,
+    !model.training_day ? h('p', { class: 'note' }, t(teamCardioDay ? 'cardio_day_note' : 'rest_day')) : null,
     model.paused ? null : h('div', { id: 'day-done', class: 'day-done', role: 'status', hidden: true },
       h('p', { class: 'big' }, t('day_done')), h('a', { href: '/progress', class: 'button secondary' }, t('see_progress'))),
+    teamCardioDay ? cardio.planned : null,
     list,
-    model.cardio.map(cardioCard),
-    model.exercises.length === 0 ? h('p', {}, t('nothing_today')) : null,
+    teamCardioDay ? null : cardio.planned,
+    // Only when truly nothing is planned; logging cardio is offered below all the same.
+    nothingPlanned ? h('p', { class: 'nothing-planned' }, t('nothing_today')) : null,
+    cardio.root,
     teamTodayCard(ctx),
     h('p', { class: 'more-links' }, h('a', { href: '/history' }, t('see_history'))));
   paintDone();
@@ -378,6 +355,7 @@ export async function show(main, ctx) {
 // Keep "waiting" marks honest once the outbox sends an entry.
 onOutboxChange((entries, event) => {
   if (!model || !event?.sent) return;
+  cardio?.sent(event.sent.id);
   for (const item of model.exercises) {
     const row = item.logged.find((s) => s.id === event.sent.id);
     if (row) {
