@@ -35,7 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from coach.reminders import keys as reminder_keys
     from coach.reminders import routes as reminder_routes
     from coach.request_body import ApiRequest
-    from coach.schemas import WallClockTime, loaded_enums, no_nul, openapi_plugin
+    from coach.schemas import WallClockTime, loaded_enums, no_nul, only_null, openapi_plugin
     from coach.team_today import routes as team_today_routes
     from coach.teams import pages as team_pages
     from coach.teams import routes as team_routes
@@ -57,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api = Api(app, spec_kwargs={"marshmallow_plugin": plugin})
     plugin.converter.add_attribute_function(loaded_enums(catalogue.openapi_enums(app)))
     plugin.converter.add_attribute_function(no_nul)
+    plugin.converter.add_attribute_function(only_null)
     api.register_field(WallClockTime, "string", None)
     api.spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": auth.COOKIE}

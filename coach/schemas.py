@@ -160,6 +160,25 @@ def no_nul(self: Any, field: fields.Field, ret: dict[str, Any], **_: Any) -> dic
     return {"pattern": "^[^\\u0000]*$"}
 
 
+_ANY_OBJECT_OR_NULL = {"type": "object", "nullable": True}
+
+
+def only_null(self: Any, field: fields.Field, ret: dict[str, Any], **_: Any) -> dict[str, Any]:
+    """An apispec attribute function: a nullable nested object is its schema or null.
+    apispec writes it (for OpenAPI 3.0) as ``anyOf: [{type: object, nullable: true},
+    {$ref}]``, whose first branch takes any object at all; here that branch takes only
+    null, so the document says what the server takes."""
+    branches = ret.get("anyOf")
+    if not isinstance(field, fields.Nested) or not branches or _ANY_OBJECT_OR_NULL not in branches:
+        return {}
+    return {
+        "anyOf": [
+            {**_ANY_OBJECT_OR_NULL, "enum": [None]} if b == _ANY_OBJECT_OR_NULL else b
+            for b in branches
+        ]
+    }
+
+
 # Fields whose values are the keys of something the app loads at start-up (the
 # catalogue's exercises and programs) say so in their metadata; the document then lists
 # the values as an enum (see :func:`loaded_enums`).

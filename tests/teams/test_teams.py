@@ -72,6 +72,7 @@ def test_create_team_with_defaults(admin_api: ApiClient, workplace: Workplace) -
         "program_week": 1,
         "member_count": 0,
         "leads": [],
+        "cardio": None,  # no cardio days beside strength
     }
     team = db.session.get(Team, body["id"])
     assert team is not None

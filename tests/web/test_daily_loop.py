@@ -279,7 +279,7 @@ def test_history_corrects_and_deletes_recent_sets_also_offline(
     days = page.locator("section.history-day")
     assert days.count() == 2
     assert days.nth(1).get_by_role("button", name=re.compile("^Correct the set")).count() == 0
-    assert days.nth(1).get_by_text("Sets older than 7 days").count() == 1
+    assert days.nth(1).get_by_text("Sets and cardio older than 7 days").count() == 1
     assert no_horizontal_overflow(page)
     page.screenshot(path=shots / "history.png")
     assert axe_violations(page, axe_source) == []

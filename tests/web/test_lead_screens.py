@@ -186,7 +186,7 @@ def test_a_lead_changes_the_program_and_reminder_time(
     assert saved.reminder_time == time(7, 30)
     assert saved.workdays == ["mon", "tue", "wed", "thu"]
     assert saved.cardio_plan is None
-    page.get_by_text("Ingen konditionsdage.").wait_for()
+    page.get_by_text("Ingen konditionsdage.", exact=True).wait_for()
 
     # Cardio days beside strength: a day past the limit is named in Danish, then saved.
     cardio = page.locator("#team-cardio")
