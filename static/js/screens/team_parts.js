@@ -96,8 +96,8 @@ export function showFieldErrors(slots, error, intro = {}) {
     }
     target.field?.setAttribute('aria-invalid', 'true');
     if (intro[name]) target.slot.append(h('p', {}, intro[name]));
-    // The API answers in English; say so, so screen readers read it right.
-    target.slot.append(...list.map((message) => h('p', { lang: 'en' }, message)));
+    // The API answers in the person's language, the app's own: no lang of its own.
+    target.slot.append(...list.map((message) => h('p', {}, message)));
   }
   if (!Object.keys(fields).length && error) left.push(error.message);
   return left;

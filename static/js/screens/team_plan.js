@@ -33,7 +33,7 @@ function teamPart(teamPlan) {
     teamPlan.warnings.length ? h('div', { class: 'note warn' },
       h('p', {}, h('strong', {}, t('plan_warnings', { n: teamPlan.warnings.length }))),
       h('details', {}, h('summary', {}, t('plan_warnings_details')),
-        h('ul', {}, teamPlan.warnings.map((w) => h('li', { lang: 'en' }, w))))) : null);
+        h('ul', {}, teamPlan.warnings.map((w) => h('li', {}, w))))) : null);
 }
 
 function planView(plan) {
