@@ -6,7 +6,7 @@ an accessibility scan of each."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,8 +14,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask
 
+from coach.accounts.models import Person
 from coach.coaching.models import CardioSession
+from coach.database import utcnow
 from coach.domain.calendar import WEEKDAYS
+from coach.extensions import db
 from tests.factories import make_invite, make_team
 from tests.web.browser import axe_violations, rows, wait_until
 from tests.web.conftest import PHONE, SMALL_PHONE
@@ -172,6 +175,22 @@ def test_a_cardio_day_without_strength_leads_with_the_cardio_in_english_at_360(
     assert answers == [201]
     assert no_horizontal_overflow(page)
     assert axe_violations(page, axe_source) == []
+
+    # Refused when it is replayed (joined "later" than it was done): it leaves the list.
+    page.context.set_offline(True)
+    form.get_by_role("button", name="Walking", exact=True).click()
+    form.get_by_role("button", name="Log 20 minutes", exact=True).click()
+    page.locator("#status", has_text="1 entry waits to sync").wait_for()
+    (person,) = rows(Person)
+    joined, person.created_at = person.created_at, utcnow() + timedelta(hours=1)
+    db.session.commit()
+    back_online(page)
+    page.get_by_text("Not saved:").wait_for()
+    sync_done(page)
+    assert page.locator(".cardio-logged").get_by_text("Walking:").count() == 0
+    person.created_at = joined
+    db.session.commit()
+    assert stored() == [("swimming", 20, 5)]
 
     # In the history, and removed from there.
     page.get_by_role("link", name="History: see and correct your sets").click()

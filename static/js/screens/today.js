@@ -354,6 +354,8 @@ export async function show(main, ctx) {
 
 // Keep "waiting" marks honest once the outbox sends an entry.
 onOutboxChange((entries, event) => {
+  // Cardio the server refused (the header says why) is not logged: it leaves the list.
+  if (model && event?.rejected) cardio?.rejected(event.rejected.id);
   if (!model || !event?.sent) return;
   cardio?.sent(event.sent.id);
   for (const item of model.exercises) {

@@ -281,5 +281,11 @@ export function cardioSection(model, { onChange }) {
         drawLogged();
       }
     },
+    rejected(id) {
+      if (!model.cardio_logged.some((c) => c.id === id)) return;
+      model.cardio_logged = model.cardio_logged.filter((c) => c.id !== id);
+      if (undo?.id === id) undo = null;
+      draw();
+    },
   };
 }
