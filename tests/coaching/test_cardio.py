@@ -16,6 +16,7 @@ from flask import Flask
 
 from coach.accounts.models import Person
 from coach.coaching.models import CardioSession
+from coach.database import utcnow
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.teams.models import Team
@@ -300,3 +301,51 @@ def test_the_team_cardio_days_are_the_teams_not_a_members(app: Flask) -> None:
     assert response.status_code == 403
     db.session.rollback()
     assert db.session.get(Team, person.team_id).cardio_plan is None
+
+
+# -- participation ----------------------------------------------------------------------
+
+
+def test_logged_cardio_is_not_a_session_and_a_lead_sees_none_of_it(app: Flask) -> None:
+    """Adherence counts strength (docs/decisions.md): a day with only cardio is no
+    session for the team, nor in the person's own weeks; a set is."""
+    team = make_team()
+    person = make_person(Role.MEMBER, team=team, share_participation=True, language="en")
+    person.created_at = utcnow() - timedelta(days=30)
+    db.session.commit()
+    phone = signed_in_client(app, person)
+    lead = signed_in_client(app, make_person(Role.LEAD, team=team))
+    now = utcnow()
+    walk = {
+        "id": str(uuid.uuid4()),
+        "performed_at": (now - timedelta(minutes=5)).isoformat(),
+        "activity": "walking",
+        "minutes": 40,
+        "effort": 4,
+    }
+    assert phone.post("/api/me/cardio", json=walk).status_code == 201
+
+    def this_week() -> tuple[dict[str, Any], dict[str, Any]]:
+        team_week = lead.get(f"/api/teams/{team.id}/participation?weeks=1").json
+        own_week = phone.get("/api/me/progress").json["sessions_per_week"]["weeks"][-1]
+        return team_week, own_week
+
+    team_week, own_week = this_week()
+    assert (team_week["weeks"][0]["sessions"], team_week["weeks"][0]["active"]) == (0, 0)
+    assert own_week["sessions"] == 0
+    assert "effort" not in str(team_week) and "walking" not in str(team_week)
+
+    logged = phone.post(
+        "/api/me/sets",
+        json={
+            "id": str(uuid.uuid4()),
+            "exercise": "lateral-raise",
+            "performed_at": (now - timedelta(minutes=1)).isoformat(),
+            "reps": 12,
+            "band_level": "red",
+        },
+    )
+    assert logged.status_code == 201, logged.json
+    team_week, own_week = this_week()
+    assert (team_week["weeks"][0]["sessions"], team_week["weeks"][0]["active"]) == (1, 1)
+    assert own_week["sessions"] == 1
