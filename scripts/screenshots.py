@@ -8,9 +8,10 @@ with its own SQLite database, and the demo workplace is loaded by the project's 
 command (`flask demo load`). The demo member (Jonas), lead (Mette) and admin (Camilla)
 are signed in as the browser tests sign people in (tests/web/browser.py), and each
 screen is taken in the system Chromium at 390 x 844, in Danish and, where the words
-matter, English: today (rep chips, undo, swap, the team card, a red-flag day), check-in
-with saved answers, history with a set being corrected, progress, settings and
-reminders, the team screens, a live session, the report, the error pages.
+matter, English: today (rep chips, undo, swap, cardio, the team card, pain 7's step
+down, a red-flag day), check-in with saved answers, history with a set being
+corrected, progress, settings and reminders, the team screens, a live session, the
+report, the error pages.
 
 Written: docs/screenshots/*.png (1x, small enough to keep in git; any other PNG there is
 removed, so the folder is what the gallery shows), docs/phone-today.png (2x, the
@@ -232,6 +233,13 @@ def member_screens(album: Album) -> None:
     swap.locator(".swap-list").wait_for()
     album.shot(page, "today-swap", at="article.card:has(details.swap[open]) h2")
     album.shot(page, "today-team", at="#team-today")
+    cardio = page.locator(".cardio-log")
+    cardio.locator(".choice-chip").first.click()  # a kind; minutes and effort are guessed
+    cardio.locator(".cardio-form").wait_for()
+    album.shot(page, "today-cardio", at=".cardio-log")
+    cardio.locator(".cardio-form button[type=submit]").click()
+    page.locator("[aria-labelledby=cardio-logged-title] .undo").wait_for()
+    album.shot(page, "today-cardio-logged", at="[aria-labelledby=cardio-logged-title]")
 
     album.open(page, "/checkin")
     slide(page, "Nakke", 3)
