@@ -67,7 +67,7 @@ from coach.coaching.models import CheckIn, WorkoutSet
 from coach.coaching.team_totals import TeamWeekTotal
 from coach.coaching.weeks import days_after, iso_week_start
 from coach.database import UTCDateTime, utcnow
-from coach.domain.adherence import WEEK
+from coach.domain.adherence import WEEK, week_due
 from coach.domain.privacy import BASELINE_WEEKS, MIN_PAIN_REPORTERS
 from coach.extensions import db
 from coach.teams.models import Team, Workplace
@@ -290,14 +290,25 @@ def sessions_and_active(where: Any, first: date, last: date) -> sa.Select[Any]:
 HUNDRED = sa.literal_column("100.0", sa.Numeric)
 
 
-def weekly_figures(teams: Any, people: Any, mondays: list[date], target: int) -> sa.Select[Any]:
+def week_dues(target: int, workdays: list[str], mondays: list[date], today: date) -> list[int]:
+    """Each member's sessions due in each week: the whole target for a week that is
+    over, the target so far for the week under way (:func:`week_due`). Like the
+    target, a figure of the catalogue and the calendar, not of the database."""
+    return [week_due(target, workdays, monday, today) for monday in mondays]
+
+
+def weekly_figures(
+    teams: Any, people: Any, mondays: list[date], target: int, dues: list[int]
+) -> sa.Select[Any]:
     """The single SQL aggregate equivalent to the endpoints' weeks: per team (``teams``,
     a condition on ``Team``) and week, the members enrolled (from the week they joined),
-    active and their sessions, the target sessions and the adherence % (each member's
-    sessions counted up to the target), erased members' totals included. ``people`` is
-    the matching condition on ``Person``; ``target`` the program's sessions a week
-    (from the catalogue, which is not in the database). :func:`check_equivalent` proves
-    it returns what the endpoints return."""
+    active and their sessions, the target sessions, the sessions due so far and the
+    adherence % (each member's sessions counted up to what was due), erased members'
+    totals included; a week without members has no target. ``people`` is the matching
+    condition on ``Person``; ``target`` the program's sessions a week (from the
+    catalogue, which is not in the database) and ``dues`` each member's due per week
+    (:func:`week_dues`). :func:`check_equivalent` proves it returns what the endpoints
+    return."""
     weeks = sa.union_all(
         *(
             sa.select(
@@ -305,8 +316,9 @@ def weekly_figures(teams: Any, people: Any, mondays: list[date], target: int) ->
                 sa.literal(datetime.combine(monday + WEEK, dtime(), UTC), UTCDateTime).label(
                     "week_end"
                 ),
+                sa.literal(due, sa.Integer).label("due"),
             )
-            for monday in mondays
+            for monday, due in zip(mondays, dues, strict=True)
         )
     ).cte("weeks")
     days = (
@@ -326,15 +338,16 @@ def weekly_figures(teams: Any, people: Any, mondays: list[date], target: int) ->
         .group_by(days.c.team_id, days.c.person_id, week)
         .subquery()
     )
-    n = per_person.c.n
+    n, due = per_person.c.n, weeks.c.due
     trained = (
         sa.select(
             per_person.c.team_id,
             per_person.c.week_start,
             sa.func.count().label("active"),
             sa.func.sum(n).label("sessions"),
-            sa.func.sum(sa.case((n < target, n), else_=target)).label("met"),
+            sa.func.sum(sa.case((n < due, n), else_=due)).label("met"),
         )
+        .join(weeks, weeks.c.week_start == per_person.c.week_start)
         .group_by(per_person.c.team_id, per_person.c.week_start)
         .subquery()
     )
@@ -347,7 +360,7 @@ def weekly_figures(teams: Any, people: Any, mondays: list[date], target: int) ->
     )
     # Every team with every week, trained or not.
     grid = (
-        sa.select(Team.id.label("team_id"), weeks.c.week_start)
+        sa.select(Team.id.label("team_id"), weeks.c.week_start, weeks.c.due)
         .join(weeks, sa.true())
         .where(teams)
         .subquery()
@@ -356,9 +369,11 @@ def weekly_figures(teams: Any, people: Any, mondays: list[date], target: int) ->
     gone_people = sa.func.coalesce(gone.active_members, 0)
     gone_sessions = sa.func.coalesce(gone.sessions, 0)
     enrolled_people = sa.func.coalesce(enrolled.c.people, 0) + gone_people
+    due = grid.c.due
     met = sa.func.coalesce(trained.c.met, 0) + sa.case(
-        (gone_sessions < target * gone_people, gone_sessions), else_=target * gone_people
+        (gone_sessions < due * gone_people, gone_sessions), else_=due * gone_people
     )
+    planned = enrolled_people > 0
     return (
         sa.select(
             grid.c.team_id,
@@ -366,9 +381,10 @@ def weekly_figures(teams: Any, people: Any, mondays: list[date], target: int) ->
             enrolled_people,
             sa.func.coalesce(trained.c.active, 0) + gone_people,
             sa.func.coalesce(trained.c.sessions, 0) + gone_sessions,
-            target * enrolled_people,
+            sa.case((planned, target * enrolled_people)),
+            sa.case((planned, due * enrolled_people)),
             sa.case(
-                (enrolled_people > 0, sa.func.round(HUNDRED * met / (target * enrolled_people), 1))
+                (planned & (due > 0), sa.func.round(HUNDRED * met / (due * enrolled_people), 1))
             ),
         )
         .outerjoin(
@@ -387,13 +403,16 @@ def _typed_null(type_: Any) -> Any:
     return sa.cast(sa.null(), type_)
 
 
-def team_figures(team_id: int, mondays: list[date], target: int) -> sa.CompoundSelect:
+def team_figures(
+    team_id: int, mondays: list[date], target: int, dues: list[int]
+) -> sa.CompoundSelect:
     """The single SQL aggregate equivalent to the whole team view: every figure
     ``GET /api/teams/{id}/participation`` returns, computed by the database, one row
     per figure (the columns are ``kind, week, key, region, a, b, c, d, x, y, z``):
 
     - ``week``: the week's figures of :func:`weekly_figures` (a = enrolled, b =
-      active, c = sessions, d = target sessions, x = adherence %);
+      active, c = sessions, d = target sessions, x = adherence %, y = sessions due so
+      far, each member's due of ``dues`` times enrolled);
     - ``member``: a sharing member's sessions in a week (key = the person, a), for
       every week shown, trained or not;
     - ``sharer``: a sharing member's last day trained (week; within the weeks shown
@@ -424,8 +443,9 @@ def team_figures(team_id: int, mondays: list[date], target: int) -> sa.CompoundS
                 sa.literal(datetime.combine(monday + WEEK, dtime(), UTC), UTCDateTime).label(
                     "week_end"
                 ),
+                sa.literal(due, sa.Integer).label("due"),
             )
-            for i, monday in enumerate(mondays)
+            for i, (monday, due) in enumerate(zip(mondays, dues, strict=True))
         )
     ).cte("shown_weeks")
     in_team = Person.team_id == team_id
@@ -511,31 +531,37 @@ def team_figures(team_id: int, mondays: list[date], target: int) -> sa.CompoundS
 
     # The weeks' figures, as in weekly_figures but from the same per-person weeks
     # (the sets are read once).
+    due_each = weeks.c.due
     per_week = (
         sa.select(
             trained.c.week_start,
             sa.func.count().label("active"),
             sa.func.sum(trained.c.n).label("sessions"),
-            sa.func.sum(sa.case((trained.c.n < target, trained.c.n), else_=target)).label("met"),
+            sa.func.sum(sa.case((trained.c.n < due_each, trained.c.n), else_=due_each)).label(
+                "met"
+            ),
         )
+        .join(weeks, weeks.c.week_start == trained.c.week_start)
         .group_by(trained.c.week_start)
         .subquery("per_week")
     )
     enrolled = (
-        sa.select(weeks.c.week_start, sa.func.count(Person.id).label("people"))
+        sa.select(weeks.c.week_start, weeks.c.due, sa.func.count(Person.id).label("people"))
         .select_from(weeks)
         .outerjoin(Person, in_team & (Person.created_at < weeks.c.week_end))
-        .group_by(weeks.c.week_start)
+        .group_by(weeks.c.week_start, weeks.c.due)
         .subquery("enrolled")
     )
     gone = TeamWeekTotal
     gone_people = sa.func.coalesce(gone.active_members, 0)
     gone_sessions = sa.func.coalesce(gone.sessions, 0)
     people = enrolled.c.people + gone_people
+    due = enrolled.c.due
     met = sa.func.coalesce(per_week.c.met, 0) + sa.case(
-        (gone_sessions < target * gone_people, gone_sessions), else_=target * gone_people
+        (gone_sessions < due * gone_people, gone_sessions), else_=due * gone_people
     )
-    adherence = sa.case((people > 0, sa.func.round(HUNDRED * met / (target * people), 1)))
+    planned = people > 0
+    adherence = sa.case((planned & (due > 0), sa.func.round(HUNDRED * met / (due * people), 1)))
     parts = [
         sa.select(
             *row(
@@ -546,8 +572,9 @@ def team_figures(team_id: int, mondays: list[date], target: int) -> sa.CompoundS
                 people,
                 sa.func.coalesce(per_week.c.active, 0) + gone_people,
                 sa.func.coalesce(per_week.c.sessions, 0) + gone_sessions,
-                target * people,
+                sa.case((planned, target * people)),
                 adherence,
+                sa.case((planned, due * people)),
             )
         )
         .select_from(enrolled)
@@ -681,22 +708,25 @@ def pain_figures(in_team: Any, mondays: list[date], row: Callable[..., Any]) -> 
 def check_equivalent(rows: list[Any], weeks_by_team: dict[int, list[dict[str, Any]]]) -> None:
     """Stop the benchmark unless the SQL aggregate's rows are the endpoint's weeks."""
     from_sql: dict[int, list[dict[str, Any]]] = {}
-    for team_id, monday, people, active, sessions, target, percent in sorted(rows):
+    for team_id, monday, people, active, sessions, target, so_far, percent in sorted(rows):
         from_sql.setdefault(team_id, []).append(
             {
                 "week_start": str(monday),
+                "planned": target is not None,
                 "enrolled": people,
                 "active": active,
                 "sessions": sessions,
                 "target_sessions": target,
+                "target_so_far": None if so_far is None else int(so_far),
                 "adherence_percent": None if percent is None else round(float(percent), 1),
             }
         )
     for team_id, weeks in weeks_by_team.items():
         for mine, theirs in zip(from_sql[team_id], weeks, strict=True):
             percent, expected = mine.pop("adherence_percent"), theirs["adherence_percent"]
-            # The live sessions' figures come from a query of their own, not the baseline's.
-            skipped = {"adherence_percent", "live_sessions", "people_per_session"}
+            # The live sessions' figures come from a query of their own, not the
+            # baseline's; whether a week is under way is the calendar's (the dues).
+            skipped = {"adherence_percent", "live_sessions", "people_per_session", "partial"}
             assert mine == {k: v for k, v in theirs.items() if k not in skipped}, (
                 team_id,
                 mine,
@@ -728,7 +758,7 @@ def check_team_equivalent(rows: list[Any], body: dict[str, Any]) -> None:
     answering: dict[str, int] = {}
     for kind, week, key, region, a, b, c, d, x, _y, _z in rows:
         if kind == "week":
-            weeks.append((0, week, a, b, c, d, x))  # as weekly_figures' rows
+            weeks.append((0, week, a, b, c, d, _y, x))  # as weekly_figures' rows
         elif kind == "member":
             sessions.setdefault(key, []).append((week, a))
         elif kind == "sharer":
@@ -853,6 +883,9 @@ def run(url: str, label: str, teams: int, people: int, runs: int) -> dict[str, A
         assert len(targets) == 1, "one program for every team, so one target in SQL"
         target = targets.pop()
         assert target is not None
+        workdays = {tuple(team.workdays) for team in db.session.scalars(sa.select(Team))}
+        assert len(workdays) == 1, "the same training days for every team, so one due"
+        dues = week_dues(target, list(workdays.pop()), mondays, workplace_today(workplace))
         rng = random.Random(3)
         picks = [rng.choice(team_ids) for _ in range(runs)]
 
@@ -860,13 +893,13 @@ def run(url: str, label: str, teams: int, people: int, runs: int) -> dict[str, A
         # database's answer (and the driver's), as if the SQL were run directly.
         def statements(team: Any, people: Any) -> tuple[sa.Select[Any], sa.Select[Any]]:
             return (
-                weekly_figures(team, people, mondays, target),
+                weekly_figures(team, people, mondays, target, dues),
                 sessions_and_active(people, first, last),
             )
 
         by_team = {t: statements(Team.id == t, Person.team_id == t) for t in set(picks)}
         whole = statements(Team.workplace_id == workplace_id, Person.workplace_id == workplace_id)
-        everything = {t: team_figures(t, mondays, target) for t in set(picks)}
+        everything = {t: team_figures(t, mondays, target, dues) for t in set(picks)}
 
         # On PostgreSQL the SQL runs as the endpoints' statements do: psycopg prepares a
         # statement from its fifth run on, and keeps it, since a request that only read

@@ -109,7 +109,30 @@ class PainWeekSchema(Schema):
 class WeekSessionsSchema(Schema):
     week_start = fields.Date(metadata={"description": "The Monday of the ISO week"})
     sessions = fields.Integer(metadata={"description": "Days with at least one logged set"})
-    met = fields.Boolean(allow_none=True, metadata={"description": "null without a target"})
+    planned = fields.Boolean(
+        metadata={"description": "false: no plan that week (no program), so no target"}
+    )
+    partial = fields.Boolean(
+        metadata={"description": "true for the week under way: counted up to today"}
+    )
+    target = fields.Integer(
+        allow_none=True, metadata={"description": "The whole week's target; null without a plan"}
+    )
+    target_so_far = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "Sessions due by the end of the week, or, for the week under "
+            "way, by the end of today: the target spread over the team's training days "
+            "(rounded up). null without a plan"
+        },
+    )
+    met = fields.Boolean(
+        allow_none=True,
+        metadata={
+            "description": "true once the week's target is reached; false only for a week "
+            "that is over (the week under way is not missed yet); null without a plan"
+        },
+    )
 
 
 class SessionsPerWeekSchema(Schema):

@@ -256,7 +256,8 @@ def progress(person: Person) -> dict[str, Any]:
     by_week = _sessions_by_week(person)
     # Weeks before the person joined are not theirs to meet (sets cannot predate it).
     joined = min([local_date(person, person.created_at), *by_week])
-    weeks = sessions_vs_target(by_week, today=today, target=target, since=joined)
+    workdays = person.team.workdays if person.team is not None else None
+    weeks = sessions_vs_target(by_week, today=today, target=target, workdays=workdays, since=joined)
     return {
         "today": today,
         "exercises": _exercise_series(person),
@@ -265,7 +266,16 @@ def progress(person: Person) -> dict[str, Any]:
             "program": program,
             "target": target,
             "weeks": [
-                {"week_start": w.week_start, "sessions": w.sessions, "met": w.met} for w in weeks
+                {
+                    "week_start": w.week_start,
+                    "sessions": w.sessions,
+                    "planned": w.planned,
+                    "partial": w.partial,
+                    "target": w.target,
+                    "target_so_far": w.target_so_far,
+                    "met": w.met,
+                }
+                for w in weeks
             ],
         },
         "streak_weeks": current_streak(by_week, today=today, target=target),

@@ -25,15 +25,32 @@ def week_start(day: date) -> date:
 
 @dataclass(frozen=True)
 class WeekAdherence:
-    """Sessions done in the week starting ``week_start`` against the target."""
+    """Sessions done in the week starting ``week_start`` against the target.
+
+    ``target`` is the whole week's (None: no plan that week); ``target_so_far`` is
+    what was due by the end of the week, or, for the week under way (``partial``), by
+    the end of today.
+    """
 
     week_start: date
     sessions: int
-    target: int | None  # None: the person follows no program
+    target: int | None
+    target_so_far: int | None
+    partial: bool
+
+    @property
+    def planned(self) -> bool:
+        return self.target is not None
 
     @property
     def met(self) -> bool | None:
-        return None if self.target is None else self.sessions >= self.target
+        """True once the week's target is reached; False only for a week that is over
+        (the week under way is not missed yet); None without a plan."""
+        if self.target is None:
+            return None
+        if self.sessions >= self.target:
+            return True
+        return None if self.partial else False
 
 
 def weekly_target(sessions_per_week: int, workdays: Iterable[str] | None = None) -> int:
@@ -60,6 +77,16 @@ def target_so_far(target: int, workdays: Iterable[str], today: date) -> int:
     return min(target, ceil(target * workdays_so_far(days, today) / len(set(days))))
 
 
+def week_due(target: int, workdays: Iterable[str] | None, monday: date, today: date) -> int:
+    """What of ``target`` was due in the week starting ``monday`` (today's week or an
+    earlier one), as seen on ``today``: a past week owes its whole target, the week
+    under way its :func:`target_so_far` (without stated training days every day
+    counts, as in :func:`weekly_target`)."""
+    if monday < week_start(today):
+        return target
+    return target_so_far(target, WEEKDAYS if workdays is None else workdays, today)
+
+
 def sessions_by_week(days: Iterable[date]) -> dict[date, int]:
     """Sessions per week from the days trained (each day counts once)."""
     counts: dict[date, int] = {}
@@ -74,10 +101,13 @@ def sessions_vs_target(
     *,
     today: date,
     target: int | None,
+    workdays: Iterable[str] | None = None,
     weeks: int = PROGRESS_WEEKS,
     since: date | None = None,
 ) -> list[WeekAdherence]:
-    """The last ``weeks`` weeks up to and including ``today``'s, oldest first.
+    """The last ``weeks`` weeks up to and including ``today``'s, oldest first; the
+    current week is judged against the part of ``target`` due by today, spread over
+    ``workdays`` (see :func:`week_due`).
 
     ``sessions`` maps a week's Monday to its sessions. Weeks wholly before ``since``
     (the day the person joined) are left out: they were never theirs to meet.
@@ -90,8 +120,12 @@ def sessions_vs_target(
         first = max(first, week_start(since))
     result = []
     monday = first
+    days = None if workdays is None else list(workdays)
     while monday <= current:
-        result.append(WeekAdherence(monday, sessions.get(monday, 0), target))
+        due = None if target is None else week_due(target, days, monday, today)
+        result.append(
+            WeekAdherence(monday, sessions.get(monday, 0), target, due, monday == current)
+        )
         monday += WEEK
     return result
 

@@ -16,6 +16,13 @@ class ColleagueSchema(Schema):
 
 class WeekSoFarSchema(Schema):
     week_start = fields.Date(required=True, metadata={"description": "This week's Monday"})
+    planned = fields.Boolean(
+        required=True,
+        metadata={"description": "false: no plan this week (no program): no target"},
+    )
+    partial = fields.Boolean(
+        required=True, metadata={"description": "Always true: the week is under way"}
+    )
     enrolled = fields.Integer(required=True, metadata={"description": "Members this week"})
     active = fields.Integer(
         required=True, metadata={"description": "Members with a session this week"}
@@ -40,7 +47,14 @@ class WeekSoFarSchema(Schema):
         allow_none=True,
         metadata={"description": "The whole week's target, as in the participation view"},
     )
-    adherence_percent = fields.Float(required=True, allow_none=True)
+    adherence_percent = fields.Float(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "Sessions done (each member counted up to what is due) against "
+            "target_so_far; null without a plan or while nothing is due yet"
+        },
+    )
 
 
 class TeamTodaySchema(Schema):

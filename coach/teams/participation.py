@@ -32,7 +32,7 @@ from coach.domain import privacy
 from coach.domain.adherence import (
     WEEK,
     current_streak,
-    target_so_far,
+    week_due,
     week_start,
     weekly_target,
     workdays_so_far,
@@ -296,7 +296,12 @@ def _team_weeks(
     sessions: dict[int, dict[date, int]],
     folded: dict[date, tuple[int, int]],
     target: int | None,
+    workdays: Sequence[str],
+    today: date,
 ) -> list[dict[str, Any]]:
+    """The team's weeks, each against what was due: a past week's whole target, the
+    week under way the part due by the end of ``today`` (``partial``). A week without
+    a program or without members has no plan: no target, and nothing met or missed."""
     result = []
     for monday in weeks:
         sunday = monday + timedelta(days=6)
@@ -305,17 +310,22 @@ def _team_weeks(
         gone_sessions, gone_people = folded.get(monday, (0, 0))
         people = len(enrolled) + gone_people
         total = sum(done) + gone_sessions
+        planned = target is not None and people > 0
+        due = None if target is None else week_due(target, workdays, monday, today)
         adherence = None
-        if target is not None and people:
-            met = sum(min(s, target) for s in done) + min(gone_sessions, target * gone_people)
-            adherence = round(100 * met / (target * people), 1)
+        if planned and due:
+            met = sum(min(s, due) for s in done) + min(gone_sessions, due * gone_people)
+            adherence = round(100 * met / (due * people), 1)
         result.append(
             {
                 "week_start": monday,
+                "planned": planned,
+                "partial": monday == week_start(today),
                 "enrolled": people,
                 "active": sum(1 for s in done if s) + gone_people,
                 "sessions": total,
-                "target_sessions": None if target is None else target * people,
+                "target_sessions": target * people if planned and target is not None else None,
+                "target_so_far": due * people if planned and due is not None else None,
                 "adherence_percent": adherence,
             }
         )
@@ -374,7 +384,7 @@ def team_participation(team: Team, weeks: int = DEFAULT_WEEKS) -> dict[str, Any]
     target = team_target(team)
     streaks = _streaks(members, sessions, today, target)
     sharing = [m for m in members if m.shares]
-    team_weeks = _team_weeks(mondays, members, sessions, folded, target)
+    team_weeks = _team_weeks(mondays, members, sessions, folded, target, team.workdays, today)
     _with_live_sessions({team.id: team_weeks})
     return {
         "team": {"id": team.id, "name": team.name, "program": team.program},
@@ -400,17 +410,13 @@ def team_participation(team: Team, weeks: int = DEFAULT_WEEKS) -> dict[str, Any]
 
 def week_so_far(team: Team, today: date) -> dict[str, Any]:
     """The team's current week up to ``today``, counted as :func:`team_participation`
-    counts its weeks, with the part of the target due by the end of today."""
+    counts its weeks: against the part of the target due by the end of today."""
     monday = week_start(today)
     members, _ever = _team_members(team.id)
     sessions, _latest, folded = _team_sessions(team.id, monday, monday)
-    target = team_target(team)
-    week = _team_weeks([monday], members, sessions, folded, target)[0]
-    week["workdays_so_far"] = workdays_so_far(team.workdays, today)
-    week["target_so_far"] = (
-        None if target is None else target_so_far(target, team.workdays, today) * week["enrolled"]
-    )
-    return week
+    week = _team_weeks([monday], members, sessions, folded, team_target(team), team.workdays, today)
+    week[0]["workdays_so_far"] = workdays_so_far(team.workdays, today)
+    return week[0]
 
 
 def workplace_participation(
@@ -445,7 +451,13 @@ def workplace_participation(
                 "weekly_target": target,
                 "members": len(team_members),
                 "weeks": _team_weeks(
-                    mondays, team_members, sessions, folded.get(team.id, {}), target
+                    mondays,
+                    team_members,
+                    sessions,
+                    folded.get(team.id, {}),
+                    target,
+                    team.workdays,
+                    today,
                 ),
                 "longest_streaks": sorted((s for s in streaks.values() if s), reverse=True)[
                     :TOP_STREAKS
@@ -456,20 +468,24 @@ def workplace_participation(
     totals = []
     for i, monday in enumerate(mondays):
         week_rows = [row["weeks"][i] for row in rows]
-        targets = [w["target_sessions"] for w in week_rows if w["target_sessions"] is not None]
+        planned = [w for w in week_rows if w["planned"]]
+        due = sum(w["target_so_far"] for w in planned)
         met = sum(
-            w["adherence_percent"] * w["target_sessions"] / 100
-            for w in week_rows
+            w["adherence_percent"] * w["target_so_far"] / 100
+            for w in planned
             if w["adherence_percent"] is not None
         )
         totals.append(
             {
                 "week_start": monday,
+                "planned": bool(planned),
+                "partial": monday == week_start(today),
                 "enrolled": sum(w["enrolled"] for w in week_rows),
                 "active": sum(w["active"] for w in week_rows),
                 "sessions": sum(w["sessions"] for w in week_rows),
-                "target_sessions": sum(targets) if targets else None,
-                "adherence_percent": round(100 * met / sum(targets), 1) if sum(targets) else None,
+                "target_sessions": sum(w["target_sessions"] for w in planned) if planned else None,
+                "target_so_far": due if planned else None,
+                "adherence_percent": round(100 * met / due, 1) if due else None,
             }
         )
     return {

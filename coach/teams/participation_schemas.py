@@ -16,16 +16,39 @@ class WeeksQuerySchema(Schema):
 
 class ParticipationWeekSchema(Schema):
     week_start = fields.Date(metadata={"description": "The Monday of the ISO week"})
+    planned = fields.Boolean(
+        metadata={
+            "description": "false: no plan that week (no program, or no members yet): "
+            "no target, and the week is neither met nor missed"
+        }
+    )
+    partial = fields.Boolean(
+        metadata={"description": "true for the week under way: counted up to today"}
+    )
     enrolled = fields.Integer(metadata={"description": "Members in the team that week"})
     active = fields.Integer(metadata={"description": "Members with at least one session"})
     sessions = fields.Integer(metadata={"description": "Days trained, summed over members"})
     target_sessions = fields.Integer(
-        allow_none=True, metadata={"description": "The program's weekly target times enrolled"}
+        allow_none=True,
+        metadata={
+            "description": "The program's weekly target times enrolled, for the whole "
+            "week; null without a plan"
+        },
+    )
+    target_so_far = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "Sessions due by the end of the week, or, for the week under "
+            "way, by the end of today: each member's target spread over the team's "
+            "training days (rounded up), times enrolled. A past week's is its "
+            "target_sessions; null without a plan"
+        },
     )
     adherence_percent = fields.Float(
         allow_none=True,
         metadata={
-            "description": "Sessions done (each member counted up to the target) against the target"
+            "description": "Sessions done (each member counted up to what was due) "
+            "against target_so_far; null without a plan or while nothing is due yet"
         },
     )
     live_sessions = fields.Integer(

@@ -50,7 +50,8 @@ def _blank(value: Any) -> Any:
 
 def report_csv(workplace: Workplace) -> str:
     """Two sections, each a line ``# name``, a header row and its rows: participation
-    per team and week, then pain per team, week and region."""
+    per team and week, then pain per team, week and region. The week under way
+    (``partial``) has its adherence against ``target_so_far``, what was due by today."""
     data = report(workplace)
     out = io.StringIO()
     out.write("\ufeff")  # a byte-order mark, so spreadsheet programs read UTF-8
@@ -67,6 +68,8 @@ def report_csv(workplace: Workplace) -> str:
             "adherence_percent",
             "live_sessions",
             "people_per_session",
+            "target_so_far",
+            "partial",
         ]
     )
     for team in data["teams"]:
@@ -82,6 +85,8 @@ def report_csv(workplace: Workplace) -> str:
                     _blank(week["adherence_percent"]),
                     week["live_sessions"],
                     _blank(week["people_per_session"]),
+                    _blank(week["target_so_far"]),
+                    "true" if week["partial"] else "false",
                 ]
             )
     writer.writerow([])

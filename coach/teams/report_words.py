@@ -24,6 +24,8 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "pain_caption": "Smerter, median (gennemsnit; ændring i median siden holdets første "
         "fire uger), 0\u201310",
         "too_few": "for få svar",
+        "no_plan": "ingen plan denne uge",
+        "so_far": "{due} indtil nu (af {target})",
         "none": "\u2013",
     },
     "en": {
@@ -43,6 +45,8 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "pain_caption": "Pain, median (mean; change in median since the team's first four "
         "weeks), 0\u201310",
         "too_few": "too few answers",
+        "no_plan": "no plan this week",
+        "so_far": "{due} so far (of {target})",
         "none": "\u2013",
     },
 }

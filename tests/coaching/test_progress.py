@@ -30,7 +30,7 @@ from coach.accounts.models import Person
 from coach.coaching import progress
 from coach.coaching.models import CardioSession, CheckIn, WorkoutSet
 from coach.coaching.weeks import days_after, iso_week_start
-from coach.domain.adherence import week_start
+from coach.domain.adherence import target_so_far, week_start
 from coach.domain.roles import Role
 from coach.extensions import db
 from tests.factories import ApiClient, make_person, make_team, signed_in_client
@@ -382,8 +382,12 @@ def test_sessions_per_week_against_the_program(world: Fixture) -> None:
     mondays = [(D("2024-12-23") + timedelta(weeks=n)).isoformat() for n in range(12)]
     assert [w["week_start"] for w in weekly["weeks"]] == mondays
     assert [w["sessions"] for w in weekly["weeks"]] == [0] * 7 + [5, 5, 5, 5, 1]
-    assert [w["met"] for w in weekly["weeks"]] == [False] * 7 + [True] * 4 + [False]
-    # this week (1 of 5 so far) is under way; the four weeks before were met
+    # this week (1 so far) is under way, not missed; the four weeks before were met
+    assert [w["met"] for w in weekly["weeks"]] == [False] * 7 + [True] * 4 + [None]
+    assert [w["partial"] for w in weekly["weeks"]] == [False] * 11 + [True]
+    # past weeks owe the whole target; Wednesday of Monday-to-Friday: 3 of 5 are due
+    assert [w["target_so_far"] for w in weekly["weeks"]] == [5] * 11 + [3]
+    assert {(w["planned"], w["target"]) for w in weekly["weeks"]} == {(True, 5)}
     assert body["streak_weeks"] == 4
 
 
@@ -399,6 +403,10 @@ def test_a_week_already_met_counts_in_the_streak(world: Fixture) -> None:
     assert body["sessions_per_week"]["weeks"][-1] == {
         "week_start": "2025-03-10",
         "sessions": 3,
+        "planned": True,
+        "partial": True,
+        "target": 3,
+        "target_so_far": 3,  # Wednesday is the last of Monday to Wednesday
         "met": True,
     }
     assert body["streak_weeks"] == 5
@@ -417,6 +425,62 @@ def test_a_missed_week_ends_the_streak(world: Fixture) -> None:
     assert body["streak_weeks"] == 1
 
 
+NO_PLAN = {"planned": False, "target": None, "target_so_far": None, "met": None}
+
+
+@pytest.mark.parametrize(
+    ("today", "sessions_this_week", "due", "met"),
+    [
+        (D("2025-03-10"), 0, 1, None),  # Monday: ceil(2 * 1/5) = 1 due, not missed
+        (D("2025-03-12"), 1, 2, None),  # Wednesday: ceil(2 * 3/5) = 2 due
+        (D("2025-03-12"), 2, 2, True),  # the week's target is reached
+        (D("2025-03-16"), 1, 2, None),  # Sunday: all of it is due, still under way
+    ],
+)
+def test_the_current_week_is_held_to_the_target_so_far(
+    app: Flask,
+    monkeypatch: pytest.MonkeyPatch,
+    today: date,
+    sessions_this_week: int,
+    due: int,
+    met: bool | None,
+) -> None:
+    """Two sessions a week, Monday to Friday: the week under way owes what is due by
+    today (coach.domain.adherence.target_so_far), a week that is over the whole two,
+    and a partial week short of its target is never counted as missed."""
+    monkeypatch.setattr(progress, "local_today", lambda _person: today)
+    team = make_team(name="Workshop", program="physical-work-2x30")
+    me = make_person(Role.MEMBER, team=team, created_at=JOINED)
+    for day in (D("2025-03-03"), D("2025-03-05")):  # last week: both sessions
+        add_set(me, day, "shrug", band_level="red", reps=12)
+    add_set(me, D("2025-02-25"), "shrug", band_level="red", reps=12)  # one of two
+    for n in range(sessions_this_week):
+        add_set(me, D("2025-03-10") + timedelta(days=n), "shrug", band_level="red", reps=12)
+    db.session.commit()
+    body = call(app, signed_in_client(app, me), "/api/me/progress").json
+    *_before, two_back, last, now = body["sessions_per_week"]["weeks"]
+    assert body["sessions_per_week"]["target"] == 2
+    assert (two_back["sessions"], two_back["target_so_far"], two_back["met"]) == (1, 2, False)
+    assert (last["target"], last["target_so_far"], last["partial"], last["met"]) == (
+        2,
+        2,
+        False,
+        True,
+    )
+    assert now == {
+        "week_start": "2025-03-10",
+        "sessions": sessions_this_week,
+        "planned": True,
+        "partial": True,
+        "target": 2,
+        "target_so_far": due,
+        "met": met,
+    }
+    assert target_so_far(2, team.workdays, today) == due
+    # A week under way short of its target does not end the streak; met, it adds to it.
+    assert body["streak_weeks"] == (2 if met else 1)
+
+
 def test_someone_without_a_team_has_no_target(app: Flask, pinned_today: None) -> None:
     admin = make_person(Role.ADMIN, created_at=datetime(2025, 2, 26, 9, 0, tzinfo=UTC))
     add_set(admin, D("2025-03-11"), "shrug", band_level="red", reps=10)
@@ -426,10 +490,10 @@ def test_someone_without_a_team_has_no_target(app: Flask, pinned_today: None) ->
     assert body["sessions_per_week"] == {
         "program": None,
         "target": None,
-        "weeks": [  # from the week the admin joined
-            {"week_start": "2025-02-24", "sessions": 0, "met": None},
-            {"week_start": "2025-03-03", "sessions": 0, "met": None},
-            {"week_start": "2025-03-10", "sessions": 1, "met": None},
+        "weeks": [  # from the week the admin joined; no plan, so nothing met or missed
+            {**NO_PLAN, "week_start": "2025-02-24", "sessions": 0, "partial": False},
+            {**NO_PLAN, "week_start": "2025-03-03", "sessions": 0, "partial": False},
+            {**NO_PLAN, "week_start": "2025-03-10", "sessions": 1, "partial": True},
         ],
     }
     assert body["streak_weeks"] == 0

@@ -12,6 +12,7 @@ from coach.domain.adherence import (
     sessions_by_week,
     sessions_vs_target,
     target_so_far,
+    week_due,
     week_start,
     weekly_target,
 )
@@ -64,20 +65,25 @@ def test_sessions_vs_target_lays_out_twelve_weeks_oldest_first() -> None:
     weeks = sessions_vs_target(sessions, today=WEDNESDAY, target=5)
     assert [w.week_start for w in weeks] == [mondays_back(n) for n in range(11, -1, -1)]
     assert [w.sessions for w in weeks] == [0] * 8 + [5, 0, 0, 2]
-    assert [w.met for w in weeks] == [False] * 8 + [True, False, False, False]
+    # the week under way (2 of 5 on a Wednesday) is not missed yet
+    assert [w.met for w in weeks] == [False] * 8 + [True, False, False, None]
+    assert [w.partial for w in weeks] == [False] * 11 + [True]
+    assert all(w.planned and w.target == 5 for w in weeks)
 
 
 def test_weeks_before_joining_are_left_out() -> None:
     weeks = sessions_vs_target({}, today=WEDNESDAY, target=3, since=date(2025, 2, 26))
     assert [w.week_start for w in weeks] == [date(2025, 2, 24), date(2025, 3, 3), THIS_WEEK]
+    # Wednesday, every day a training day: 3 of 7 days gone, so 2 of 3 are due
     assert sessions_vs_target({}, today=WEDNESDAY, target=3, since=WEDNESDAY) == [
-        WeekAdherence(THIS_WEEK, 0, 3)
+        WeekAdherence(THIS_WEEK, 0, 3, 2, True)
     ]
 
 
 def test_without_a_target_nothing_is_met_or_missed() -> None:
     weeks = sessions_vs_target({THIS_WEEK: 4}, today=WEDNESDAY, target=None, weeks=2)
     assert [(w.sessions, w.met) for w in weeks] == [(0, None), (4, None)]
+    assert [(w.planned, w.target, w.target_so_far) for w in weeks] == [(False, None, None)] * 2
     assert current_streak({THIS_WEEK: 4}, today=WEDNESDAY, target=None) == 0
 
 
@@ -137,3 +143,38 @@ def test_the_target_so_far_spreads_the_week_over_the_training_days(
     target: int, workdays: list[str], day: date, due: int
 ) -> None:
     assert target_so_far(target, workdays, day) == due
+
+
+def test_the_week_under_way_is_held_to_the_target_so_far() -> None:
+    """Wednesday of a Monday-to-Friday team with 2 sessions a week: ceil(2 * 3 / 5) = 2
+    are due by today; the weeks before owe the whole target."""
+    sessions = {mondays_back(1): 1, THIS_WEEK: 1}
+    last, now = sessions_vs_target(sessions, today=WEDNESDAY, target=2, workdays=WORKWEEK, weeks=2)
+    assert (last.target, last.target_so_far, last.partial, last.met) == (2, 2, False, False)
+    assert (now.target, now.target_so_far, now.partial, now.met) == (2, 2, True, None)
+    assert target_so_far(2, WORKWEEK, WEDNESDAY) == now.target_so_far
+    # On Monday one is due; met is still undecided until the whole target is reached
+    [monday] = sessions_vs_target(sessions, today=THIS_WEEK, target=2, workdays=WORKWEEK, weeks=1)
+    assert (monday.target_so_far, monday.met) == (1, None)
+    [done] = sessions_vs_target(
+        {THIS_WEEK: 2}, today=WEDNESDAY, target=2, workdays=WORKWEEK, weeks=1
+    )
+    assert done.met is True
+
+
+@pytest.mark.parametrize(
+    ("monday", "today", "due"),
+    [
+        (mondays_back(1), WEDNESDAY, 5),  # last week: the whole target
+        (THIS_WEEK, WEDNESDAY, 3),  # this week, Wednesday of five training days
+        (THIS_WEEK, THIS_WEEK + timedelta(days=6), 5),  # Sunday: all of it
+    ],
+)
+def test_week_due_is_the_whole_target_once_the_week_is_over(
+    monday: date, today: date, due: int
+) -> None:
+    assert week_due(5, WORKWEEK, monday, today) == due
+
+
+def test_week_due_without_training_days_counts_every_day() -> None:
+    assert week_due(7, None, THIS_WEEK, WEDNESDAY) == 3

@@ -116,6 +116,9 @@ def test_team_today_counts_everyone_and_names_those_who_share(app: Flask, world:
     assert week["workdays_so_far"] == 4
     assert week["target_so_far"] == 4 * 5
     assert week["target_sessions"] == 5 * 5
+    assert (week["planned"], week["partial"]) == (True, True)
+    # Against what is due so far: Anna 2, Bo, Quinn and the lead 1 each, of 4 each.
+    assert week["adherence_percent"] == round(100 * 5 / 20, 1)
 
 
 @pytest.mark.parametrize("who", ["member", "lead", "admin"])

@@ -5,16 +5,16 @@ and compared with the endpoint's, so the benchmark compares like with like."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import Flask
 
-from benchmarks.participation import check_team_equivalent, team_figures
+from benchmarks.participation import check_team_equivalent, team_figures, week_dues
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.teams.models import Team
-from coach.teams.participation import team_target
+from coach.teams.participation import team_target, workplace_today
 from tests.factories import make_person, make_team, make_workplace, signed_in_client
 from tests.teams.participation_fixtures import check_in, long_ago, train, weeks_back
 
@@ -22,9 +22,7 @@ from tests.teams.participation_fixtures import check_in, long_ago, train, weeks_
 def _figures(team: Team, weeks: int) -> dict[str, Any]:
     """The baseline's rows by kind; pain as week -> region -> (people, median, mean,
     change), rounded to two decimals."""
-    target = team_target(team)
-    assert target is not None
-    rows = db.session.connection().execute(team_figures(team.id, weeks_back(team, weeks), target))
+    rows = db.session.connection().execute(_statement(team, weeks))
     result: dict[str, Any] = {"pain": {}, "answering": {}, "sharer": {}, "streak": []}
     for kind, week, key, region, a, _b, _c, _d, x, y, z in rows:
         if kind == "pain":
@@ -39,6 +37,14 @@ def _figures(team: Team, weeks: int) -> dict[str, Any]:
     return result
 
 
+def _statement(team: Team, weeks: int) -> Any:
+    target = team_target(team)
+    assert target is not None
+    mondays = weeks_back(team, weeks)
+    dues = week_dues(target, team.workdays, mondays, workplace_today(team.workplace))
+    return team_figures(team.id, mondays, target, dues)
+
+
 def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
@@ -46,9 +52,7 @@ def _day(value: Any) -> date:
 def _same_as_endpoint(app: Flask, team: Team, lead: Any, weeks: int) -> None:
     body = signed_in_client(app, lead).get(f"/api/teams/{team.id}/participation?weeks={weeks}")
     assert body.status_code == 200
-    target = team_target(team)
-    assert target is not None
-    statement = team_figures(team.id, weeks_back(team, weeks), target)
+    statement = _statement(team, weeks)
     check_team_equivalent(list(db.session.connection().execute(statement)), body.json)
 
 
@@ -142,4 +146,20 @@ def test_streaks_sessions_and_last_days_of_sharing_members(app: Flask) -> None:
     assert figures["sharer"][steady.id] == (w1 + timedelta(days=4), 2)
     assert figures["sharer"][lapsed.id] == (w1, 0)
     assert sorted(a for _place, a in figures["streak"]) == [2, 4]
+    _same_as_endpoint(app, team, lead, 4)
+
+
+def test_weeks_before_anyone_joined_and_the_week_under_way(app: Flask) -> None:
+    """A team whose members joined last week: the weeks before have no plan (no target,
+    no adherence), and this week is held to what is due so far, in SQL as in Python."""
+    team = make_team(make_workplace(), name="Newcomers")
+    w3, _w2, w1, w0 = weeks_back(team, 4)
+    joined = datetime.combine(w1, time(8), UTC)
+    lead = make_person(Role.LEAD, team=team, created_at=joined)
+    member = make_person(team=team, share_participation=True, created_at=joined)
+    train(member, [w1, w1 + timedelta(days=1), w0])
+    train(lead, [w0])
+    body = signed_in_client(app, lead).get(f"/api/teams/{team.id}/participation?weeks=4").json
+    assert [w["planned"] for w in body["weeks"]] == [False, False, True, True]
+    assert body["weeks"][0]["week_start"] == w3.isoformat()
     _same_as_endpoint(app, team, lead, 4)

@@ -7,9 +7,11 @@ from datetime import timedelta
 
 from flask import Flask
 
+from coach.domain.adherence import target_so_far
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.instruction.models import InstructionPlan
+from coach.teams.participation import workplace_today
 from tests.factories import make_person, make_team, make_workplace, signed_in_client
 from tests.teams.participation_fixtures import check_in, long_ago, train, weeks_back
 
@@ -34,7 +36,8 @@ def test_report_csv_has_participation_and_the_pain_trend(app: Flask) -> None:
     assert response.headers["Content-Disposition"].startswith("attachment; filename=coach-report-")
     lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[0] == "# participation"
-    assert f"Packing,{w1.isoformat()},6,5,5,30,16.7,0," in lines  # no live sessions
+    # No live sessions; last week is over, so all of its target was due.
+    assert f"Packing,{w1.isoformat()},6,5,5,30,16.7,0,,30,false" in lines
     assert f"Packing,{w0.isoformat()},shown,5,neck,3.0,3.0,0.0" in lines
     assert f"Packing,{w1.isoformat()},too few answers,,,,," in lines
     assert f"Packing,{w0.isoformat()},shown,5,shoulder,,," in lines
@@ -57,6 +60,20 @@ def test_report_page_is_printable_and_has_no_inline_code(app: Flask) -> None:
         assert css.status_code == 200 and "@media print" in css.get_data(as_text=True)
     finally:
         css.close()  # a static file is sent from an open file
+
+
+def test_the_report_holds_the_week_under_way_to_its_target_so_far(app: Flask) -> None:
+    """The current week's target cell says what was due by today out of the week's
+    whole target; a week before the team had anyone is "no plan", not "0 of 0"."""
+    team, _lead, admin, _weeks = _world()
+    make_team(team.workplace, name="Empty", program="office-daily-5")
+    page = signed_in_client(app, admin).client.get("/report").get_data(as_text=True)
+    due = target_so_far(5, team.workdays, workplace_today(team.workplace))
+    assert f"<td>{due * 6} so far (of 30)</td>" in page
+    assert page.count("no plan this week") == 12  # the empty team's weeks
+    danish = _world("da")[2]
+    page = signed_in_client(app, danish).client.get("/report").get_data(as_text=True)
+    assert f"<td>{due * 6} indtil nu (af 30)</td>" in page
 
 
 def test_report_page_is_for_signed_in_admins_only(app: Flask) -> None:
