@@ -1,8 +1,9 @@
 // Progress: load and reps per exercise, pain per week, sessions per week, streak.
 import { api, Offline } from '../api.js';
-import { barChart, lineChart } from '../charts.js';
+import { barChart, lineChart, weekKind, weekLegend } from '../charts.js';
 import { h, replace } from '../dom.js';
 import { date, number, t } from '../i18n.js';
+import { isoWeek } from './team_parts.js';
 
 const SHORT = { day: 'numeric', month: 'short' };
 const REGIONS = ['neck', 'shoulder', 'arm', 'lower-back'];
@@ -16,11 +17,14 @@ function exerciseSection(ex) {
   const load = last?.band_level ? t('band_named', { name: last.band_level.name })
     : last?.load_kg ? t('kg', { n: last.load_kg }) : '';
   const headingId = `p-${ex.exercise}`;
+  // The load chart shares the days of the reps chart right above it: the dates go
+  // under the lower one only, not twice.
+  const loads = loadChart(ex, labels);
   return h('section', { class: 'card', 'aria-labelledby': headingId },
     h('h2', { id: headingId }, ex.name),
     h('p', { class: 'lede' }, t('sessions_n', { n: points.length }), load ? ` · ${t('latest')}: ${load}` : ''),
-    lineChart({ label: t(hold ? 'chart_hold' : 'chart_reps', { name: ex.name }), values, labels }),
-    loadChart(ex, labels),
+    lineChart({ label: t(hold ? 'chart_hold' : 'chart_reps', { name: ex.name }), values, labels: loads ? null : labels }),
+    loads,
     h('details', {}, h('summary', {}, t('show_numbers')),
       h('ul', { class: 'numbers' }, points.slice(-10).reverse().map((p) => h('li', {},
         `${date(p.date, SHORT)}: `,
@@ -44,30 +48,57 @@ function loadChart(ex, labels) {
 function painSection(weeks) {
   if (!weeks.length) return null;
   const labels = [date(weeks[0].week_start, SHORT), date(weeks.at(-1).week_start, SHORT)];
+  const answered = REGIONS.filter((region) => weeks.some((w) => w.mean[region] != null));
   return h('section', { class: 'card', 'aria-labelledby': 'p-pain' },
     h('h2', { id: 'p-pain' }, t('pain_per_week')),
-    REGIONS.map((region) => {
-      const values = weeks.map((w) => w.mean[region]);
-      if (values.every((v) => v == null)) return null;
-      return h('div', {}, h('h3', {}, t(`region_${region}`)),
-        lineChart({ label: t('chart_pain', { region: t(`region_${region}`) }), values, labels, yMax: 10 }));
-    }));
+    // The regions' charts share their weeks: the dates go under the last one only.
+    answered.map((region, i) => h('div', {}, h('h3', {}, t(`region_${region}`)),
+      lineChart({
+        label: t('chart_pain', { region: t(`region_${region}`) }),
+        values: weeks.map((w) => w.mean[region]),
+        labels: i === answered.length - 1 ? labels : null,
+        yMax: 10,
+      }))));
+}
+
+// This week in words: met already, on its way against what is due by today, nothing
+// due yet (no training day so far), or no plan at all.
+function thisWeekLines(spw) {
+  const now = spw.weeks.at(-1);
+  if (!spw.target || !now?.planned) return h('p', { class: 'lede', id: 'week-so-far' }, t('progress_no_plan'));
+  let line;
+  if (now.met) line = t('week_target_met', { n: now.sessions, target: now.target });
+  else if (!now.target_so_far) line = t('week_nothing_due', { n: now.sessions });
+  else line = t('week_so_far_line', { n: now.sessions, due: now.target_so_far });
+  return [h('p', { class: 'lede' }, t('target_per_week', { n: spw.target })), h('p', { id: 'week-so-far' }, line)];
+}
+
+function weekWords(w) {
+  if (!w.planned) return t('week_no_plan');
+  if (w.partial) return t('n_of_m_so_far', { n: w.sessions, m: w.target_so_far });
+  return t('n_of_m', { n: w.sessions, m: w.target });
 }
 
 function sessionsSection(spw, streak) {
   const weeks = spw.weeks;
   const labels = weeks.length ? [date(weeks[0].week_start, SHORT), date(weeks.at(-1).week_start, SHORT)] : [];
+  const kinds = weeks.map((w) => weekKind({ ...w, due: w.target_so_far }));
   return h('section', { class: 'card', 'aria-labelledby': 'p-sessions' },
     h('h2', { id: 'p-sessions' }, t('sessions_per_week')),
-    h('p', { class: 'streak' }, h('span', { class: 'big' }, number(streak)), ' ', t('streak_weeks', { n: streak })),
-    spw.target ? h('p', { class: 'lede' }, t('target_per_week', { n: spw.target })) : null,
+    // Without a plan there is no target to keep a streak on.
+    spw.target ? h('p', { class: 'streak' }, h('span', { class: 'big' }, number(streak)), ' ', t('streak_weeks', { n: streak })) : null,
+    thisWeekLines(spw),
     barChart({
-      label: t('chart_sessions'),
+      label: t(spw.target ? 'chart_sessions' : 'chart_sessions_no_plan', { n: weeks.length }),
       values: weeks.map((w) => w.sessions),
-      met: weeks.map((w) => w.met),
-      target: spw.target,
+      kinds,
+      target: weeks.map((w) => w.target_so_far),
       labels,
-    }));
+      legend: weekLegend(kinds),
+    }),
+    h('details', {}, h('summary', {}, t('show_numbers')),
+      h('ul', { class: 'numbers', id: 'weeks-numbers' }, weeks.slice().reverse().map((w) => h('li', {},
+        `${t('week_of', { n: isoWeek(w.week_start), date: date(w.week_start, SHORT) })}: `, weekWords(w))))));
 }
 
 export async function show(main) {

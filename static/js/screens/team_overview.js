@@ -2,7 +2,7 @@
 // members (by name only those who share), and the team's pain as aggregates. For an
 // admin, /team is the workplace's summary with every team.
 import { api } from '../api.js';
-import { barChart, lineChart, numbersTable } from '../charts.js';
+import { barChart, lineChart, numbersTable, weekKind, weekLegend } from '../charts.js';
 import { h, replace } from '../dom.js';
 import { date, number, t } from '../i18n.js';
 import { isAdmin, isoWeek, section, SHORT, teamNav, weekCell } from './team_parts.js';
@@ -18,38 +18,65 @@ function edgeLabels(weeks) {
   return weeks.length ? [date(weeks[0].week_start, SHORT), date(weeks.at(-1).week_start, SHORT)] : [];
 }
 
+// The week under way in one sentence: against what is due by today, not the week's
+// whole target; a week without a plan says so.
+function thisWeek(now) {
+  if (!now.enrolled) return t('this_week_no_members');
+  const counts = { active: now.active, enrolled: now.enrolled, sessions: now.sessions };
+  if (!now.planned) return t('this_week_no_plan', counts);
+  if (!now.target_so_far) return t('this_week_nothing_due', { ...counts, target: now.target_sessions });
+  return t('this_week_summary', {
+    ...counts, due: now.target_so_far, target: now.target_sessions, adherence: percent(now.adherence_percent),
+  });
+}
+
+// A week's row head: "Week 49" over its Monday, and "so far" for the week under way.
+function weekHead(w) {
+  const cell = weekCell(w.week_start);
+  if (w.partial) cell.append(h('small', { class: 'so-far' }, t('so_far')));
+  return cell;
+}
+
+function weekRow(w) {
+  if (!w.planned) {
+    return { head: weekHead(w), note: w.sessions ? t('week_no_plan_sessions', { n: w.sessions }) : t('week_no_plan') };
+  }
+  return [
+    weekHead(w),
+    t('n_of_m', { n: w.active, m: w.enrolled }),
+    t('n_of_m', { n: w.sessions, m: w.target_so_far }),
+    percent(w.adherence_percent),
+  ];
+}
+
 // This week in one sentence, then the charts and the table with every number.
 function participationSection(id, title, weeks) {
   const now = weeks.at(-1);
   const labels = edgeLabels(weeks);
+  const kinds = weeks.map((w) => weekKind({ ...w, due: w.target_so_far }));
   return section(id, title,
-    now ? h('p', { class: 'lede' }, t('this_week_summary', {
-      active: now.active, enrolled: now.enrolled, sessions: now.sessions,
-      target: now.target_sessions ?? '–', adherence: percent(now.adherence_percent),
-    })) : null,
+    now ? h('p', { class: 'lede', id: `${id}-now` }, thisWeek(now)) : null,
     barChart({
       label: t('chart_team_sessions', { n: weeks.length }),
       values: weeks.map((w) => w.sessions),
-      met: weeks.map((w) => w.target_sessions != null && w.sessions >= w.target_sessions),
-      target: weeks.map((w) => w.target_sessions),
+      kinds,
+      target: weeks.map((w) => w.target_so_far),
       labels,
+      legend: weekLegend(kinds),
     }),
     lineChart({
       label: t('chart_adherence'),
       values: weeks.map((w) => w.adherence_percent),
+      open: weeks.map((w) => w.partial),
       labels,
       yMax: 100,
+      legend: now?.partial && now.adherence_percent != null ? [{ key: 'open-dot', text: t('legend_so_far_dot') }] : null,
     }),
     h('details', {}, h('summary', {}, t('show_numbers')),
       numbersTable({
         caption: t('participation_table', { n: weeks.length }),
         columns: [t('col_week'), t('col_active'), t('col_sessions'), t('col_adherence')],
-        rows: weeks.slice().reverse().map((w) => [
-          weekCell(w.week_start),
-          t('n_of_m', { n: w.active, m: w.enrolled }),
-          w.target_sessions == null ? String(w.sessions) : t('n_of_m', { n: w.sessions, m: w.target_sessions }),
-          percent(w.adherence_percent),
-        ]),
+        rows: weeks.slice().reverse().map(weekRow),
       })));
 }
 
@@ -76,12 +103,15 @@ function membersSection(data) {
     streaks(data.longest_streaks));
 }
 
+// The median, and under it its change since the start: five columns fit 360 px.
 function painCell(figure) {
   if (!figure) return '–';
   const change = figure.change_in_median;
+  const median = number(figure.median, { maximumFractionDigits: 1 });
+  if (change == null) return median;
   const sign = change > 0 ? '+' : change === 0 ? '±' : '';
-  return change == null ? number(figure.median, { maximumFractionDigits: 1 })
-    : `${number(figure.median, { maximumFractionDigits: 1 })} (${sign}${number(change, { maximumFractionDigits: 1 })})`;
+  return h('span', {}, median, ' ',
+    h('span', { class: 'pain-change' }, `(${sign}${number(change, { maximumFractionDigits: 1 })})`));
 }
 
 // Newest first; a run of weeks with too few answers is one row ("Week 37–47").
@@ -101,7 +131,7 @@ function painRows(pain) {
     if (!row.weeks) return row;
     const [first, end] = [row.weeks[0], row.weeks.at(-1)];
     const head = first === end ? weekCell(first)
-      : h('span', { class: 'week-label' }, t('weeks_n_to_m', { n: isoWeek(first), m: isoWeek(end) }),
+      : h('span', { class: 'week-label week-range' }, t('weeks_n_to_m', { n: isoWeek(first), m: isoWeek(end) }),
         h('small', {}, `${date(first, SHORT)} – ${date(end, SHORT)}`));
     return { head, note: t('too_few_answers') };
   });
@@ -110,13 +140,18 @@ function painRows(pain) {
 function painSection(pain) {
   const shown = pain.filter((w) => w.status === 'shown');
   const labels = edgeLabels(pain);
+  const series = REGIONS
+    .map((region) => [region, pain.map((w) => (w.status === 'shown' ? w.regions?.[region]?.median ?? null : null))])
+    .filter(([, values]) => values.some((v) => v != null));
   return section('t-pain', t('team_pain'),
     h('p', { class: 'hint' }, t('team_pain_hint')),
-    REGIONS.map((region) => {
-      const values = pain.map((w) => (w.status === 'shown' ? w.regions?.[region]?.median ?? null : null));
-      if (values.every((v) => v == null)) return null;
-      return lineChart({ label: t('chart_team_pain', { region: t(`region_${region}`) }), values, labels, yMax: 10 });
-    }),
+    // The regions' charts share their weeks: the dates go under the last one only.
+    series.map(([region, values], i) => lineChart({
+      label: t('chart_team_pain', { region: t(`region_${region}`) }),
+      values,
+      labels: i === series.length - 1 ? labels : null,
+      yMax: 10,
+    })),
     shown.length ? null : h('p', {}, t('pain_all_too_few')),
     numbersTable({
       caption: t('pain_table'),
@@ -136,6 +171,12 @@ async function teamOverview(main, ctx) {
     painSection(data.pain));
 }
 
+function teamWeekWords(now) {
+  if (!now.planned) return t('no_plan_this_week');
+  if (!now.target_so_far) return t('nothing_due_this_week');
+  return t('adherence_this_week', { value: percent(now.adherence_percent) });
+}
+
 function teamsList(rows) {
   return section('w-teams', t('teams'),
     rows.length ? h('ul', { class: 'team-list' }, rows.map((row) => {
@@ -144,7 +185,7 @@ function teamsList(rows) {
         h('a', { href: `/team/${row.id}` }, row.name),
         h('span', { class: 'member-facts' },
           t('members_n', { n: row.members }),
-          now ? ` · ${t('adherence_this_week', { value: percent(now.adherence_percent) })}` : ''));
+          now ? ` · ${teamWeekWords(now)}` : ''));
     })) : h('p', {}, t('no_teams')));
 }
 

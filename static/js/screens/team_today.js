@@ -68,11 +68,15 @@ function teamButton(team, received) {
   return button;
 }
 
+// The week so far against what is due by today (never the whole week's target), or
+// that nothing is due yet, or that there is no plan.
 function weekLine(week) {
-  if (week.target_so_far == null) return h('p', {}, t('team_week_no_target', { n: week.sessions }));
-  return h('p', {},
-    t('team_week_so_far', { n: week.sessions, due: week.target_so_far }), ' ',
-    t('team_week_goal', { target: week.target_sessions }));
+  let line;
+  if (!week.planned) line = t('team_week_no_target', { n: week.sessions });
+  else if (!week.target_so_far) line = t('team_week_nothing_due', { n: week.sessions });
+  else line = t('team_week_so_far', { n: week.sessions, due: week.target_so_far });
+  return h('p', { id: 'team-week' }, line,
+    week.planned ? ` ${t('team_week_goal', { target: week.target_sessions })}` : '');
 }
 
 function receivedPart(received) {
