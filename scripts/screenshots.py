@@ -134,6 +134,8 @@ def lead_screens(album: Album) -> None:
     ready(page)
     team = urlsplit(page.url).path
     album.shot(page, "team")
+    page.locator("[aria-labelledby=t-participation] details summary").click()
+    album.shot(page, "team-numbers", at="[aria-labelledby=t-participation] details .table-scroll")
     album.shot(page, "team-pain", at="[aria-labelledby=t-pain]")
 
     album.open(page, f"{team}/polls")
