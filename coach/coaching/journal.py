@@ -8,6 +8,7 @@ again answers with what is stored, different content under the same id is a conf
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -164,38 +165,61 @@ def _same(row: Any, values: dict[str, Any], fields: tuple[str, ...]) -> bool:
     return all(getattr(row, f) == values.get(f) for f in fields)
 
 
-_INSERTS: dict[tuple[str, str, bool], sa.Insert] = {}
+_INSERTS: dict[tuple[str, str, bool, bool], sa.Insert] = {}
 # Whether the band a set names is one of the person's workplace (in RETURNING, so a
 # set costs one statement: the rare unknown band is rolled back).
 _BAND_KNOWN = sa.exists().where(
     BandLevel.band_set_id == sa.bindparam("band_set"), BandLevel.key == sa.bindparam("band")
 )
+# The person's stored next reminder, also in RETURNING: a set on its day moves it.
+_NEXT_REMINDER = schedule.next_reminder_of(sa.bindparam("reminder_of")).scalar_subquery()
 
 
-def _insert_new(model: type[Any], row: dict[str, Any], band_set: int | None = None) -> bool:
-    """INSERT ``row`` unless its id is taken; True when this call stored it and, with
-    ``band_set``, its band is one of that set (otherwise the caller rolls back).
-
-    One statement whether or not the id exists (``ON CONFLICT DO NOTHING``, in SQLite
-    and PostgreSQL alike), so two copies of a write arriving at once cannot both
-    insert, and neither needs a read first or an exception to find out. With
-    ``band_set``, the same statement says whether ``row["band_level"]`` is a band of
-    that set. The statement is built once per table and takes the row as parameters:
-    building it with the values inside costs more than running it.
-    """
+def _insert_statement(table: sa.Table, checks_band: bool, reminds: bool) -> sa.Insert:
+    """``INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id[, band_known][,
+    next_reminder]``, built once per table and kind: built with the values inside, it
+    would cost more than running it (SQLAlchemy computes a cache key over them)."""
     dialect = db.session.get_bind().dialect.name
-    table = model.__table__
-    checks_band = band_set is not None
-    key = (dialect, table.name, checks_band)
+    key = (dialect, table.name, checks_band, reminds)
     statement = _INSERTS.get(key)
     if statement is None:
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        returning: list[Any] = [table.c.id]
+        if checks_band:
+            returning.append(_BAND_KNOWN.label("band_known"))
+        if reminds:
+            returning.append(_NEXT_REMINDER.label("next_reminder"))
         statement = insert(table).on_conflict_do_nothing(index_elements=["id"])
-        statement = statement.returning(table.c.id, *([_BAND_KNOWN] if checks_band else []))
-        _INSERTS[key] = statement
-    parameters = {**row, "band_set": band_set, "band": row["band_level"]} if checks_band else row
+        statement = _INSERTS[key] = statement.returning(*returning)
+    return statement
+
+
+def _insert_new(
+    model: type[Any],
+    row: dict[str, Any],
+    band_set: int | None = None,
+    reminder_of: int | None = None,
+) -> sa.Row[Any] | None:
+    """INSERT ``row`` unless its id is taken; what RETURNING gave when this call
+    stored it and, with ``band_set``, its band is one of that set (otherwise None, and
+    the caller rolls back). With ``reminder_of``, the returned row's ``next_reminder``
+    is that person's stored next reminder instant.
+
+    One statement whether or not the id exists (``ON CONFLICT DO NOTHING``, in SQLite
+    and PostgreSQL alike), so two copies of a write arriving at once cannot both
+    insert, and neither needs a read first or an exception to find out.
+    """
+    checks_band, reminds = band_set is not None, reminder_of is not None
+    statement = _insert_statement(model.__table__, checks_band, reminds)
+    parameters = dict(row)
+    if checks_band:
+        parameters.update(band_set=band_set, band=row["band_level"])
+    if reminds:
+        parameters["reminder_of"] = reminder_of
     stored = db.session.execute(statement, parameters).first()
-    return stored is not None and (not checks_band or bool(stored[1]))
+    if stored is None or (checks_band and not stored.band_known):
+        return None
+    return stored
 
 
 def _idempotent_insert(
@@ -204,10 +228,12 @@ def _idempotent_insert(
     values: dict[str, Any],
     fields: tuple[str, ...],
     band_set: int | None = None,
+    then: Callable[[sa.Row[Any], dict[str, Any]], None] | None = None,
 ) -> tuple[Any, bool]:
     """Store ``values`` under the phone's id; ``(row, created)``. A replay gets the
     stored row, different content under the same id gets 409. With ``band_set``, a
-    band not in it gets 422 and nothing is stored."""
+    band not in it gets 422 and nothing is stored. ``then`` runs in the insert's
+    transaction, with what RETURNING gave and the row, when the row was stored."""
     now = utcnow()
     row = {f: values.get(f) for f in ("id", *fields)}
     row.update(
@@ -218,7 +244,10 @@ def _idempotent_insert(
     )
     if "updated_at" in model.__table__.c:
         row["updated_at"] = now
-    if _insert_new(model, row, band_set):
+    reminder_of = person.id if then is not None else None
+    if (stored := _insert_new(model, row, band_set, reminder_of)) is not None:
+        if then is not None:
+            then(stored, row)
         db.session.commit()
         return row, True
     db.session.rollback()
@@ -235,15 +264,14 @@ def log_set(person: Member, values: dict[str, Any]) -> tuple[WorkoutSet, bool]:
     if values.get("session_id") is not None and not in_session(person.id, values["session_id"]):
         invalid(session_id="Not a live session you have joined.")
     band_set = person.band_set_id if values.get("band_level") is not None else None
-    row, created = _idempotent_insert(person, WorkoutSet, values, SET_FIELDS, band_set)
-    if created:  # trained today: no reminder today (one cheap read after the first set)
-        _sets_changed(person, row["local_date"] if isinstance(row, dict) else row.local_date)
-    return row, created
 
+    def trained(stored: sa.Row[Any], row: dict[str, Any]) -> None:
+        # Trained that day: no reminder that day (the INSERT read the stored one).
+        zone = person.effective_time_zone
+        if schedule.reminder_moves(stored.next_reminder, zone, row["local_date"], logged=True):
+            schedule.refresh_people([person.id])
 
-def _sets_changed(person: Member, day: date, *, logged: bool = True) -> None:
-    schedule.sets_changed(person.id, person.effective_time_zone, day, logged=logged)
-    db.session.commit()
+    return _idempotent_insert(person, WorkoutSet, values, SET_FIELDS, band_set, then=trained)
 
 
 def own_set(person: Person, set_id: uuid.UUID) -> WorkoutSet:

@@ -358,32 +358,6 @@ def _exercises(session: LiveSession) -> tuple[live.SessionExercise, ...]:
 
 # -- reading --------------------------------------------------------------------------
 
-_OPEN_TODAY = (
-    sa.select(LiveSession.id, Person.display_name, LiveSession.status)
-    .outerjoin(Person, Person.id == LiveSession.host_id)
-    .where(
-        LiveSession.team_id
-        == sa.select(Person.team_id).where(Person.id == sa.bindparam("person")).scalar_subquery(),
-        LiveSession.status != live.Status.ENDED.value,
-        LiveSession.local_date >= sa.bindparam("since", type_=sa.Date()),
-    )
-    .order_by(LiveSession.created_at.desc())
-    .limit(1)
-)
-
-
-def live_session_today(person_id: int, today: date) -> dict[str, Any] | None:
-    """The open session of the person's team ({id, host_name, status}), or None."""
-    # Yesterday too: the team's day and the person's may differ by a time zone.
-    row = (
-        db.session.connection()
-        .execute(_OPEN_TODAY, {"person": person_id, "since": today - timedelta(days=1)})
-        .first()
-    )
-    if row is None:
-        return None
-    return {"id": str(row[0]), "host_name": row[1], "status": row[2]}
-
 
 def team_sessions(team: Team, weeks: int) -> list[dict[str, Any]]:
     """Sessions the team held (started) in the last ``weeks`` weeks, newest first, each

@@ -211,16 +211,26 @@ def refresh_everyone(batch: int = 5000) -> int:
         done, after = done + len(ids), ids[-1]
 
 
-def sets_changed(person_id: int, time_zone: str, day: date, *, logged: bool) -> None:
-    """A set was logged (or deleted) on local ``day``. A reminder on that day moves to
-    the next (or one that moved may come back): one primary-key read, and a refresh
-    only when the day's reminder is concerned, so only a day's first set costs more.
-    Not committed."""
-    next_at = db.session.scalar(
-        sa.select(NextReminder.next_at).where(NextReminder.person_id == person_id)
-    )
+def next_reminder_of(person: int | sa.BindParameter[int]) -> sa.Select[tuple[datetime]]:
+    """The stored next reminder instant of ``person`` (none when no row): logging a set
+    reads it as a subquery in its INSERT's RETURNING instead of on its own."""
+    return sa.select(NextReminder.next_at).where(NextReminder.person_id == person)
+
+
+def reminder_moves(next_at: datetime | None, time_zone: str, day: date, *, logged: bool) -> bool:
+    """Whether a set logged (or deleted) on local ``day`` concerns the stored next
+    reminder ``next_at``: a reminder on that day moves to the next (or, after a delete,
+    one that moved to a later day may come back). Only a day's first set is concerned."""
     if next_at is None:  # no reminders to this person (off, or no device)
-        return
+        return False
     on = local_day(next_at, time_zone)
-    if (logged and on == day) or (not logged and on > day):
+    return (logged and on == day) or (not logged and on > day)
+
+
+def sets_changed(person_id: int, time_zone: str, day: date, *, logged: bool) -> None:
+    """A set was logged (or deleted) on local ``day``: one primary-key read, and a
+    refresh only when the day's reminder is concerned (:func:`reminder_moves`). Not
+    committed."""
+    next_at = db.session.scalar(next_reminder_of(person_id))
+    if reminder_moves(next_at, time_zone, day, logged=logged):
         refresh_people([person_id])
