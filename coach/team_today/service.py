@@ -65,7 +65,15 @@ def team_today(asker: Person, team_id: int) -> dict[str, Any]:
 
 
 def _named_today(team: Team, person_id: int, today: date) -> bool:
-    return any(i == person_id and shares for i, _n, shares in _trained_today(team.id, today))
+    """Whether the team's today names ``person_id``: a member who shares their
+    participation and has a set on ``today`` (one EXISTS, not the whole list)."""
+    named = sa.exists().where(
+        Person.id == person_id,
+        Person.team_id == team.id,
+        Person.share_participation.is_(True),
+        sa.exists().where(WorkoutSet.person_id == Person.id, WorkoutSet.local_date == today),
+    )
+    return bool(db.session.scalar(sa.select(named)))
 
 
 def _existing(giver_id: int, team_id: int, receiver: int | None, day: date) -> HighFive | None:
