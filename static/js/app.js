@@ -3,7 +3,7 @@
 import { api, ApiError, Offline } from './api.js';
 import { h, replace } from './dom.js';
 import { guessLanguage, t, useLanguage } from './i18n.js';
-import { flush, onOutboxChange, pending, startReplaying } from './outbox.js';
+import { onOutboxChange, pending, startReplaying } from './outbox.js';
 import { session, signedIn } from './session.js';
 import { meta } from './store.js';
 
@@ -209,11 +209,6 @@ async function start() {
     warnIfRemindersFail();
   }
   document.documentElement.dataset.ready = 'true';
-}
-
-export function startOutbox() {
-  startReplaying();
-  return flush();
 }
 
 start().catch((error) => {
