@@ -47,7 +47,6 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 64 * 1024,
     # How far a phone's clock may run ahead before a logged time counts as future.
     "CLOCK_SKEW_SECONDS": 300,
-    "DEFAULT_TIME_ZONE": "Europe/Copenhagen",
     # Reminders. The VAPID private key (PEM, or raw base64url) is generated into the
     # instance folder on first start unless given; the contact is sent to push services.
     "VAPID_PRIVATE_KEY": None,
