@@ -13,9 +13,11 @@ from werkzeug.test import TestResponse
 
 from coach.accounts.auth import COOKIE, CSRF_HEADER, new_token
 from coach.accounts.models import DeviceSession, Invite, Person
+from coach.catalogue.service import current_catalogue
 from coach.database import utcnow
 from coach.domain.roles import Role
 from coach.extensions import db
+from coach.polls.models import Poll, PollOption
 from coach.teams.models import Team, Workplace
 from coach.teams.service import new_workplace
 
@@ -85,6 +87,34 @@ def make_invite(team: Team, **overrides: Any) -> tuple[Invite, str]:
     db.session.add(invite)
     db.session.commit()
     return invite, token
+
+
+def make_tied_poll(team: Team, votes_each: int = 0) -> Poll:
+    """A poll on the exercises of the team's weeks 5-8, closed on a tie: two options
+    (the phase's exercises as written and in reverse) with ``votes_each`` votes each,
+    so a lead must decide it. Added and flushed, not committed."""
+    tied = Poll(
+        team_id=team.id,
+        kind="exercises",
+        status="closed",
+        closes_at=utcnow(),
+        closed_at=utcnow(),
+        program=team.program,
+        first_week=5,
+        last_week=8,
+        voted=2 * votes_each,
+        eligible=2,
+    )
+    db.session.add(tied)
+    db.session.flush()
+    phase = current_catalogue().programs[team.program].phase_for_week(5)
+    written = [item.exercise for item in phase.items if item.exercise is not None]
+    db.session.add_all(
+        PollOption(poll_id=tied.id, index=i, value={"exercises": order}, votes=votes_each)
+        for i, order in enumerate((written, written[::-1]))
+    )
+    db.session.flush()
+    return tied
 
 
 class ApiClient:

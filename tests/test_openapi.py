@@ -53,7 +53,6 @@ from coach.domain.roles import Role
 from coach.extensions import db
 from coach.instruction.models import InstructionPlan, InstructorWeek
 from coach.live.models import LiveSession
-from coach.polls.models import Poll, PollOption
 from coach.reminders.models import PushSubscription
 from coach.teams.models import Team, Workplace
 from tests.factories import (
@@ -63,6 +62,7 @@ from tests.factories import (
     make_invite,
     make_person,
     make_team,
+    make_tied_poll,
     make_workplace,
     signed_in_client,
 )
@@ -482,26 +482,7 @@ def build_fuzz_world() -> FuzzWorld:
         ended_at=utcnow(),
     )
     db.session.add(ended)
-    tied = Poll(
-        team_id=team.id,
-        kind="exercises",
-        status="closed",
-        closes_at=utcnow(),
-        closed_at=utcnow(),
-        program=team.program,
-        first_week=5,
-        last_week=8,
-        voted=0,
-        eligible=2,
-    )
-    db.session.add(tied)
-    db.session.flush()
-    phase = current_catalogue().programs[team.program].phase_for_week(5)
-    written = [item.exercise for item in phase.items if item.exercise is not None]
-    db.session.add_all(
-        PollOption(poll_id=tied.id, index=i, value={"exercises": written[::step]}, votes=0)
-        for i, step in enumerate((1, -1))
-    )
+    tied = make_tied_poll(team)
     db.session.commit()
     world = FuzzWorld(
         workplace_id=workplace.id,

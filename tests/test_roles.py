@@ -58,6 +58,7 @@ from tests.factories import (
     make_invite,
     make_person,
     make_team,
+    make_tied_poll,
     make_workplace,
     signed_in_client,
 )
@@ -250,28 +251,13 @@ def _polls(team: Team, people: dict[str, Person]) -> tuple[int, int]:
     poll = Poll(
         team_id=team.id, kind="time", status="open", closes_at=utcnow() + timedelta(hours=1)
     )
-    tied = Poll(
-        team_id=team.id,
-        kind="exercises",
-        status="closed",
-        closes_at=utcnow(),
-        closed_at=utcnow(),
-        program=team.program,
-        first_week=5,
-        last_week=8,
-        voted=2,
-        eligible=2,
-    )
-    db.session.add_all([poll, tied])
+    db.session.add(poll)
     db.session.flush()
-    phase = current_catalogue().programs[team.program].phase_for_week(5)
-    written = [item.exercise for item in phase.items if item.exercise is not None]
+    tied = make_tied_poll(team, votes_each=1)
     db.session.add_all(
         [
             PollOption(poll_id=poll.id, index=0, value={"time": "11:25", "days": [1, 2, 3]}),
             PollOption(poll_id=poll.id, index=1, value={"time": "13:00", "days": [1, 2, 3]}),
-            PollOption(poll_id=tied.id, index=0, value={"exercises": written}, votes=1),
-            PollOption(poll_id=tied.id, index=1, value={"exercises": written[::-1]}, votes=1),
             PollVote(poll_id=poll.id, person_id=people["member"].id, option=0),
             PollVote(poll_id=poll.id, person_id=people["lead"].id, option=0),
         ]
