@@ -25,7 +25,9 @@ import argparse
 import contextlib
 import cProfile
 import io
+import itertools
 import json
+import math
 import pstats
 import secrets
 import shutil
@@ -134,39 +136,45 @@ def run(app: Any, environs: list[Environ]) -> float:
     return time.process_time() - started
 
 
+def print_profile(app: Any, environs: list[Environ], args: argparse.Namespace) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    run(app, environs)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
+    print("\n".join(out.getvalue().splitlines()[6:]))
+
+
 def profile(app: Any, seeded: Seeded, args: argparse.Namespace) -> list[list[Any]]:
     from coach.extensions import db
 
-    rows = []
     with app.app_context():
         engine = db.engine
-    for scenario in args.scenario:
-        make = environ_maker(seeded, scenario)
-        turn = iter(range(10**9))
+    makers = {name: environ_maker(seeded, name) for name in args.scenario}
+    turn = itertools.count()
+    statements: dict[str, float] = {}
+    counted = 50
+    for name, make in makers.items():
         run(app, [make(next(turn)) for _ in range(200)])  # warm: caches, prepared statements
-        counted = 50
         with counting(engine) as seen:
             run(app, [make(next(turn)) for _ in range(counted)])
-        # The least of several batches: other work on a shared machine only adds to it.
-        cpu = min(
-            run(app, [make(next(turn)) for _ in range(args.requests)]) for _ in range(args.batches)
-        )
-        per_request = sum(n for text, n in seen.items() if not text.startswith("(")) / counted
-        rows.append([LABELS[scenario], f"{cpu * 1000 / args.requests:.3f}", per_request])
-        print(f"\n-- {LABELS[scenario]}: {cpu * 1000 / args.requests:.3f} ms CPU per request")
+        statements[name] = sum(n for text, n in seen.items() if not text.startswith("(")) / counted
+        print(f"\n-- {LABELS[name]}: per request")
         for text, n in seen.most_common():
             print(f"   {n / counted:5.2f} x  {text}")
+    # Batches of the scenarios in turn, and the least of each: other work on a shared
+    # machine only adds to it, and in turn every scenario meets the same moments.
+    cpu = {name: math.inf for name in makers}
+    for _ in range(args.batches):
+        for name, make in makers.items():
+            used = run(app, [make(next(turn)) for _ in range(args.requests)])
+            cpu[name] = min(cpu[name], used * 1000 / args.requests)
+    for name, make in makers.items():
         if args.top > 0:
-            profiler = cProfile.Profile()
-            environs = [make(next(turn)) for _ in range(args.requests)]
-            profiler.enable()
-            run(app, environs)
-            profiler.disable()
-            out = io.StringIO()
-            stats = pstats.Stats(profiler, stream=out)
-            stats.sort_stats(args.sort).print_stats(args.top)
-            print("\n".join(out.getvalue().splitlines()[6:]))
-    return rows
+            print(f"\n-- {LABELS[name]}: cProfile over {args.requests} requests")
+            print_profile(app, [make(next(turn)) for _ in range(args.requests)], args)
+    return [[LABELS[name], f"{cpu[name]:.3f}", statements[name]] for name in makers]
 
 
 def benchmark(backend: str, args: argparse.Namespace, workdir: Path) -> list[list[Any]]:
