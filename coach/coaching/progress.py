@@ -18,7 +18,8 @@ from sqlalchemy.orm import aliased
 
 from coach.accounts.models import Person
 from coach.catalogue.service import current_catalogue
-from coach.coaching.journal import PAIN_COLUMNS, check_in_view, local_date, local_today
+from coach.coaching.check_ins import check_in_view
+from coach.coaching.journal import PAIN_COLUMNS, local_date, local_today
 from coach.coaching.models import CardioSession, CheckIn, WorkoutSet
 from coach.coaching.weeks import iso_week_start
 from coach.domain.adherence import current_streak, sessions_vs_target, weekly_target

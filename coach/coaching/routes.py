@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from coach.accounts.auth import caller, signed_in, signed_in_caller
 from coach.catalogue.schemas import LanguageQuerySchema
-from coach.coaching import journal
+from coach.coaching import check_ins, journal
 from coach.coaching.models import CardioSession, LoadOverride, WorkoutSet
 from coach.coaching.schemas import (
     CheckInQuerySchema,
@@ -110,7 +110,7 @@ class CheckInView(MethodView):
     def get(self, query: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         """My check-in of a day, with its advice: a region not answered is null."""
         person = caller()
-        view = journal.check_in_view(journal.check_in_on(person, query.get("date")))
+        view = check_ins.check_in_view(check_ins.check_in_on(person, query.get("date")))
         view["advice"] = check_in_advice(view, person.language)
         return view, {"Cache-Control": "private, no-store"}
 
@@ -125,8 +125,8 @@ class CheckInView(MethodView):
         At least one of ``pain``, ``soreness`` and ``red_flags``; ``day`` must lie
         between my joining and today in my time zone (422)."""
         person = caller()
-        row, created = journal.record_check_in(person, values)
-        view = journal.check_in_view(row)
+        row, created = check_ins.record_check_in(person, values)
+        view = check_ins.check_in_view(row)
         view["advice"] = check_in_advice(view, person.language)
         return view, 201 if created else 200
 
