@@ -52,10 +52,24 @@ def insert_rows(table: sa.Table, rows: Sequence[dict[str, Any]]) -> tuple[Any, A
     if not on_postgresql():
         return sqlite.insert(table), list(rows)
     names = list(rows[0])
-    arrays = [
-        sa.literal([row[name] for row in rows], postgresql.ARRAY(table.c[name].type))
-        for name in names
-    ]
-    source = sa.func.unnest(*arrays).table_valued(*names).render_derived()
-    select = sa.select(*(source.c[name] for name in names))
+    columns = {name: [row[name] for row in rows] for name in names}
+    # A column with one value for every row (the channel, a claim's worker and lease,
+    # a delivered status) is one parameter, not an array: psycopg dumps arrays element
+    # by element in Python, which was a seventh of a pass's CPU. One array stays, for
+    # unnest to make the rows from.
+    same = {name for name, values in columns.items() if _all_equal(values)}
+    varying = [name for name in names if name not in same] or names[:1]
+    arrays = [sa.literal(columns[name], postgresql.ARRAY(table.c[name].type)) for name in varying]
+    source = sa.func.unnest(*arrays).table_valued(*varying).render_derived()
+    select = sa.select(
+        *(
+            source.c[name] if name in varying else sa.literal(columns[name][0], table.c[name].type)
+            for name in names
+        )
+    )
     return postgresql.insert(table).from_select(names, select), None
+
+
+def _all_equal(values: list[Any]) -> bool:
+    first = values[0]
+    return all(value == first for value in values)
