@@ -1,5 +1,5 @@
 """Sending encrypted Web Push messages fast: pywebpush's encryption, one VAPID token
-per push-service origin, pooled aiohttp connections, many requests in flight.
+per push-service origin, libcurl's kept-alive connections, many requests in flight.
 
 No Flask or database here: the worker hands in notifications and gets back, for each,
 every attempt made and how it ended.
@@ -8,12 +8,12 @@ Why not ``pywebpush.webpush()`` in a loop: it signs a new VAPID JWT (an ECDSA si
 and opens a new connection for every message, and waits for each answer before the
 next. Here a token is signed once per origin and reused until shortly before it
 expires — with a claims dict of its own per origin, since ``webpush()`` writes ``aud``
-and ``exp`` into the dict it is given — and aiohttp keeps connections to each origin
-open while up to ``concurrency`` requests are in flight. Bodies are encrypted as
-pywebpush's ``WebPusher.encode`` does it — ``http_ece`` (RFC 8291 aes128gcm) with a
-fresh ephemeral key per message — but called directly: ``WebPusher`` deep-copies the
-subscription and re-checks it for every message, a third of the cost of encrypting.
-Optionally in a process pool (see ``PushSender``); posted on one shared session.
+and ``exp`` into the dict it is given — and libcurl (``coach.reminders.curl``) keeps
+connections to each origin open while up to ``concurrency`` requests are in flight.
+Bodies are encrypted as pywebpush's ``WebPusher.encode`` does it — ``http_ece`` (RFC
+8291 aes128gcm) with a fresh ephemeral key per message — but called directly:
+``WebPusher`` deep-copies the subscription and re-checks it for every message, a third
+of the cost of encrypting. Optionally in a process pool (see ``PushSender``).
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-import aiohttp
 import http_ece
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid02, VapidException
 
-from coach.reminders.endpoints import literal_refused, refusal_in, resolver_for
+from coach.reminders.curl import CurlSession, TransferFailed
+from coach.reminders.endpoints import literal_refused
 
 TOKEN_LIFETIME_SECONDS = 12 * 3600  # push services accept at most 24 h
 RENEW_BEFORE_SECONDS = 3600  # sign a new token when the old one has under an hour left
@@ -212,7 +212,6 @@ class PushSender:
         *,
         concurrency: int = 200,
         policy: RetryPolicy | None = None,
-        ssl: Any = None,
         encrypt_processes: int = 0,
         sleep: Callable[[float], Any] = asyncio.sleep,
         allow_private: bool = False,
@@ -222,25 +221,22 @@ class PushSender:
         self.allow_private = allow_private
         self.concurrency = concurrency
         self.policy = policy or RetryPolicy()
-        self.ssl = ssl
         self.encrypt_processes = encrypt_processes
         self.sleep = sleep
-        self._session: aiohttp.ClientSession | None = None
+        self._session: CurlSession | None = None
         self._slots: asyncio.Semaphore | None = None
         self._pool: ProcessPoolExecutor | None = None
+        # The header lines of an origin's requests but TTL and Topic: the VAPID token
+        # and the fixed ones, made once per token (see VapidSigner).
+        self._headers: dict[str, tuple[dict[str, str], list[str]]] = {}
+        # Per origin: why an IP address there is not sent to (None: it may be).
+        self._refusals: dict[str, str | None] = {}
 
     async def __aenter__(self) -> PushSender:
-        connector = aiohttp.TCPConnector(
-            limit=self.concurrency,
-            limit_per_host=self.concurrency,  # connections are kept open per origin
-            ttl_dns_cache=300,
-            ssl=self.ssl if self.ssl is not None else True,
-            resolver=resolver_for(self.allow_private),
-        )
-        # No cookies: push services set none worth keeping, and the jar costs every request.
-        self._session = aiohttp.ClientSession(
-            connector=connector, cookie_jar=aiohttp.DummyCookieJar()
-        )
+        # Connections are kept open per origin, as many as requests in flight.
+        self._session = await CurlSession(
+            self.concurrency, allow_private=self.allow_private
+        ).__aenter__()
         self._slots = asyncio.Semaphore(self.concurrency)
         if self.encrypt_processes > 0:
             self._pool = ProcessPoolExecutor(
@@ -250,9 +246,25 @@ class PushSender:
 
     async def __aexit__(self, *exc: object) -> None:
         if self._session is not None:
-            await self._session.close()
+            await self._session.__aexit__(*exc)
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
+
+    def _header_lines(self, endpoint: str, origin: str, notification: Notification) -> list[str]:
+        authorization = self.signer.headers_for(endpoint)
+        made = self._headers.get(origin)
+        if made is None or made[0] is not authorization:  # a new token: new lines
+            lines = [f"{name}: {value}" for name, value in authorization.items()]
+            lines += [
+                "Content-Encoding: aes128gcm",
+                "Content-Type: application/octet-stream",
+                "Urgency: normal",
+                "Expect:",  # no 100-continue round trip
+                "Accept:",  # nothing to negotiate: the answer's body is not read
+            ]
+            made = (authorization, lines)
+            self._headers[origin] = made
+        return [*made[1], f"TTL: {notification.ttl}", f"Topic: {notification.topic}"]
 
     async def _bodies(self, notifications: list[Notification]) -> list[bytes | None]:
         items = [(n.device, n.payload) for n in notifications]
@@ -330,44 +342,31 @@ class PushSender:
         """One POST; whether it is worth retrying, and after how long (None: backoff)."""
         device = notification.device
         at = datetime.now(UTC)
-        refused = None if self.allow_private else literal_refused(device.endpoint)
+        origin = origin_of(device.endpoint)
+        refused = None if self.allow_private else self._refusals.get(origin, "")
+        if refused == "":  # not judged yet: once per origin
+            refused = self._refusals[origin] = literal_refused(origin)
         if refused:
             result.attempts.append(Attempt(at, None, "error", refused))
             return False, None
         try:
-            authorization = self.signer.headers_for(device.endpoint)
+            headers = self._header_lines(device.endpoint, origin, notification)
         except VapidException:  # an origin no push service has (a malformed endpoint)
             result.attempts.append(Attempt(at, None, "error", "no VAPID audience for endpoint"))
             return False, None
-        headers = {
-            **authorization,
-            "Content-Encoding": "aes128gcm",
-            "Content-Type": "application/octet-stream",
-            "TTL": str(notification.ttl),
-            "Urgency": "normal",
-            "Topic": notification.topic,
-        }
         assert self._session is not None
         try:
-            async with self._session.post(
-                device.endpoint,
-                data=aiohttp.BytesPayload(body),  # skips the payload registry's lookup
-                headers=headers,
-                timeout=aiohttp.ClientTimeout(total=self.policy.timeout_seconds),
-            ) as response:
-                status = response.status
-                retry_after = response.headers.get("Retry-After")
-                await response.read()  # so the connection goes back to the pool
-        except TimeoutError:
-            result.attempts.append(Attempt(at, None, "timeout", "no answer in time", True))
-            return True, None
-        except (aiohttp.ClientError, OSError) as exc:
-            refused = refusal_in(exc)
-            if refused:  # PublicResolver: an internal address, never retried
-                result.attempts.append(Attempt(at, None, "error", refused[:200]))
+            answer = await self._session.post(
+                device.endpoint, body, headers, self.policy.timeout_seconds
+            )
+        except TransferFailed as failed:
+            if failed.refused:  # an internal address: never retried
+                result.attempts.append(Attempt(at, None, "error", failed.detail[:200]))
                 return False, None
-            result.attempts.append(Attempt(at, None, "error", type(exc).__name__[:200], True))
+            outcome = "timeout" if failed.timed_out else "error"
+            result.attempts.append(Attempt(at, None, outcome, failed.detail[:200], True))
             return True, None
+        status = answer.status
         if status in (200, 201, 202):
             result.attempts.append(Attempt(at, status, "delivered"))
             return False, None
@@ -375,6 +374,7 @@ class PushSender:
             result.attempts.append(Attempt(at, status, "gone", "subscription expired"))
             return False, None
         if status == 429:
+            retry_after = answer.retry_after
             wait = retry_after_seconds(retry_after, time.time())
             result.attempts.append(
                 Attempt(at, status, "rate_limited", f"Retry-After: {retry_after}"[:200], True)

@@ -6,20 +6,16 @@ whose host belongs to one of the browsers' push services (or a host the operator
 with ``COACH_PUSH_HOSTS``). When the worker sends, every address the host resolves to
 must be public: a name that resolved to a push service yesterday may point at
 127.0.0.1 today (DNS rebinding), so the answer of the resolver is checked on each
-connection, not the name. ``COACH_PUSH_ALLOW_HTTP`` (local emulators and tests only)
+connection, not the name (``coach.reminders.curl`` checks the address libcurl is about
+to connect to). ``COACH_PUSH_ALLOW_HTTP`` (local emulators and tests only)
 lifts both, so a loopback push service stays usable.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import socket
 from collections.abc import Iterable
-from typing import Any
 from urllib.parse import urlsplit
-
-from aiohttp.abc import ResolveResult
-from aiohttp.resolver import ThreadedResolver
 
 # The push services of the browsers people use: Chrome, Edge and other Chromium
 # browsers on Android and desktop (FCM), Firefox (Mozilla autopush), Safari on iOS and
@@ -36,18 +32,6 @@ BROWSER_PUSH_HOSTS: tuple[str, ...] = (
 
 class RefusedEndpoint(ValueError):
     """An endpoint we will not send to; the message says why, for the person."""
-
-
-class RefusedAddress(OSError):
-    """A push host that resolved to no public address: no connection is made."""
-
-
-def refusal_in(error: BaseException) -> str | None:
-    """The reason, if aiohttp's connection error came from ``PublicResolver``."""
-    for cause in (error, getattr(error, "os_error", None), error.__cause__):
-        if isinstance(cause, RefusedAddress):
-            return str(cause)
-    return None
 
 
 def allowed_hosts(extra: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -99,6 +83,22 @@ def check_endpoint(endpoint: str, hosts: Iterable[str], allow_http: bool = False
         )
 
 
+def literal_refused(endpoint: str) -> str | None:
+    """Why the worker must not send to an endpoint whose host is an IP address that is
+    not public (before anything else is made for it); None if fine. Names are checked
+    by their addresses as libcurl connects (``coach.reminders.curl``)."""
+    host = urlsplit(endpoint).hostname or ""
+    ip = _ip_literal(host)
+    if ip is not None and not is_public(str(ip)):
+        return f"refused: {host} is not a public address"
+    return None
+
+
+def literal_address(host: str) -> bool:
+    """Whether a URL's host is an IP address rather than a name."""
+    return _ip_literal(host) is not None
+
+
 def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(host.strip("[]"))
@@ -117,32 +117,3 @@ def is_public(address: str) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return ip.is_global and not ip.is_multicast
-
-
-def literal_refused(endpoint: str) -> str | None:
-    """Why the worker must not connect to an endpoint whose host is an IP address that
-    is not public (aiohttp does not ask the resolver about IP literals); None if fine."""
-    host = urlsplit(endpoint).hostname or ""
-    ip = _ip_literal(host)
-    if ip is not None and not is_public(str(ip)):
-        return f"refused: {host} is not a public address"
-    return None
-
-
-class PublicResolver(ThreadedResolver):
-    """The system resolver, keeping only public addresses: a host whose every address
-    is internal fails as if it did not resolve, so nothing is sent there."""
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        found = await super().resolve(host, port, family)
-        public = [entry for entry in found if is_public(entry["host"])]
-        if not public:
-            raise RefusedAddress(f"refused: {host} resolves to no public address")
-        return public
-
-
-def resolver_for(allow_private: bool) -> Any:
-    """The resolver the sender connects with (None: aiohttp's own, for loopback tests)."""
-    return None if allow_private else PublicResolver()

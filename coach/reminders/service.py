@@ -354,7 +354,6 @@ def new_sender() -> PushSender:
         concurrency=int(cfg["PUSH_CONCURRENCY"]),
         encrypt_processes=int(cfg["PUSH_ENCRYPT_PROCESSES"]),
         policy=policy,
-        ssl=cfg.get("PUSH_SSL_CONTEXT"),
         allow_private=bool(cfg["PUSH_ALLOW_HTTP"]),
     )
 
