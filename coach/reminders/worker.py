@@ -31,7 +31,6 @@ from time import monotonic
 from typing import Any
 
 import sqlalchemy as sa
-import uvloop
 from flask import current_app
 
 from coach.accounts.models import Person
@@ -499,7 +498,4 @@ def send_due(now: datetime | None = None, worker: str | None = None) -> PassSumm
     # Polls due close first, and chosen times whose day has come apply, so the
     # reminders claimed next are at the team's new time.
     closing.pass_step(now)
-    # uvloop (libuv): the pass's futures, timers and socket readiness cost less CPU
-    # than on the standard loop.
-    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        return runner.run(_send_due(now, worker or worker_name()))
+    return asyncio.run(_send_due(now, worker or worker_name()))
