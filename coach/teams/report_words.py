@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+# Column heads carry soft hyphens (U+00AD) where the word may break: a phone's narrow
+# columns then read "Træ-/ninger", never "Trænings/er" cut at whatever letter fits.
 WORDS: Mapping[str, Mapping[str, str]] = {
     "da": {
         "title": "Projektrapport",
@@ -16,11 +18,11 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "teams": "Hold",
         "members": "{program}, {n} medlemmer",
         "week_of": "Uge fra",
-        "enrolled": "Tilmeldt",
+        "enrolled": "Til\u00admeldt",
         "active": "Aktive",
-        "sessions": "Træninger",
+        "sessions": "Træ\u00adninger",
         "target": "Mål",
-        "adherence": "Deltagelse %",
+        "adherence": "Del\u00adta\u00adgel\u00adse %",
         "pain_caption": "Smerter, median (gennemsnit; ændring i median siden holdets første "
         "fire uger), 0\u201310",
         "too_few": "for få svar",
@@ -37,11 +39,11 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "teams": "Teams",
         "members": "{program}, {n} members",
         "week_of": "Week of",
-        "enrolled": "Enrolled",
+        "enrolled": "En\u00adrolled",
         "active": "Active",
-        "sessions": "Sessions",
+        "sessions": "Ses\u00adsions",
         "target": "Target",
-        "adherence": "Adherence %",
+        "adherence": "Adhe\u00adrence %",
         "pain_caption": "Pain, median (mean; change in median since the team's first four "
         "weeks), 0\u201310",
         "too_few": "too few answers",

@@ -62,6 +62,11 @@ def test_the_report_fits_a_phone_and_prints_on_a4(
         "() => [...document.querySelectorAll('table')].every("
         "t => t.getBoundingClientRect().right <= document.documentElement.clientWidth + 0.5)"
     )
+    # A column head breaks only where its word may (soft hyphens), so none sticks out.
+    assert page.evaluate(
+        "() => [...document.querySelectorAll('thead th')].every("
+        "th => th.scrollWidth <= th.clientWidth)"
+    ), "a column head is wider than its column"
     assert axe_violations(page, axe_source) == []
     page.screenshot(path=shots / f"report-{language}.png", full_page=True)
 
