@@ -37,6 +37,18 @@ BODY = os.urandom(260)  # a reminder's payload, encrypted: about this size
 AUTHORIZATION = "vapid t=" + "x" * 330 + ", k=" + "y" * 87
 
 
+def headers_for(i: int) -> dict[str, str]:
+    """The headers the worker sends with the i-th reminder (TTL and Topic vary)."""
+    return {
+        "Authorization": AUTHORIZATION,
+        "Content-Encoding": "aes128gcm",
+        "Content-Type": "application/octet-stream",
+        "TTL": str(40000 + i % 7),
+        "Urgency": "normal",
+        "Topic": f"r{i}-20261123",
+    }
+
+
 def cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -62,14 +74,7 @@ async def aiohttp_before(origin: str, n: int, in_flight: int) -> None:
     ) as session:
 
         async def post(i: int) -> int:
-            headers = {
-                "Authorization": AUTHORIZATION,
-                "Content-Encoding": "aes128gcm",
-                "Content-Type": "application/octet-stream",
-                "TTL": str(40000 + i % 7),
-                "Urgency": "normal",
-                "Topic": f"r{i}-20261123",
-            }
+            headers = headers_for(i)
             async with session.post(
                 f"{origin}/push/{i}",
                 data=aiohttp.BytesPayload(BODY),
@@ -98,14 +103,7 @@ async def aiohttp_lean(origin: str, n: int, in_flight: int) -> None:
     ) as session:
 
         async def post(i: int) -> int:
-            headers = {
-                "Authorization": AUTHORIZATION,
-                "Content-Encoding": "aes128gcm",
-                "Content-Type": "application/octet-stream",
-                "TTL": str(40000 + i % 7),
-                "Urgency": "normal",
-                "Topic": f"r{i}-20261123",
-            }
+            headers = headers_for(i)
             response = await session.post(base / f"push/{i}", data=BODY, headers=headers)
             response.release()
             return response.status
@@ -119,14 +117,7 @@ async def curl_multi(origin: str, n: int, in_flight: int) -> None:
     async with CurlSession(in_flight, allow_private=True) as session:
 
         async def post(i: int) -> int:
-            headers = [
-                "Authorization: " + AUTHORIZATION,
-                "Content-Encoding: aes128gcm",
-                "Content-Type: application/octet-stream",
-                f"TTL: {40000 + i % 7}",
-                "Urgency: normal",
-                f"Topic: r{i}-20261123",
-            ]
+            headers = [f"{name}: {value}" for name, value in headers_for(i).items()]
             answer = await session.post(f"{origin}/push/{i}", BODY, headers, 10.0)
             return answer.status
 

@@ -8,7 +8,7 @@ sets "now", then the phone logs and asks for today as it would that day.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,35 +20,25 @@ from coach.database import utcnow
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.teams.models import Team
+from tests.coaching.clock import JOINED, Clock
 from tests.factories import ApiClient, make_person, make_team, signed_in_client
 
-MONDAY = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)  # joined on a Monday, week 1
 CYCLING_BESIDE = {"weekdays": ["mon", "sat"], "activity": "cycling", "minutes": 20, "effort": 5}
 EFFORTS = "Skal være større end eller lig med 1 og mindre end eller lig med 10."
 MINUTES = "Skal være større end eller lig med 1 og mindre end eller lig med 600."
 KINDS = "Skal være en af: walking, cycling, running, rowing, swimming, other."
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = MONDAY + timedelta(hours=2)
-
-    def set(self, days: int, hour: int = 10) -> None:
-        """``days`` after joining, at ``hour`` UTC (11:00 in Copenhagen in winter)."""
-        self.now = (MONDAY + timedelta(days=days)).replace(hour=hour)
-
-
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    clock = Clock()
-    monkeypatch.setattr("coach.coaching.journal.utcnow", lambda: clock.now)
+def clock(clock: Clock) -> Clock:
+    clock.now += timedelta(hours=2)  # 10:00 UTC on the Monday of joining
     return clock
 
 
 def _member(app: Flask, language: str = "en", **team: Any) -> tuple[Person, ApiClient]:
-    team.setdefault("program_started_on", MONDAY.date())
+    team.setdefault("program_started_on", JOINED.date())
     person = make_person(Role.MEMBER, team=make_team(**team), language=language)
-    person.created_at = MONDAY
+    person.created_at = JOINED
     db.session.commit()
     return person, signed_in_client(app, person)
 
@@ -257,7 +247,7 @@ def test_without_a_team_nothing_is_planned_and_cardio_is_still_logged(
     app: Flask, clock: Clock
 ) -> None:
     admin = make_person(Role.ADMIN)
-    admin.created_at = MONDAY
+    admin.created_at = JOINED
     db.session.commit()
     client = signed_in_client(app, admin)
     assert _today(client)["nothing_planned"] is True

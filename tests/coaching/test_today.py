@@ -7,7 +7,7 @@ The clock is the one outside collaborator replaced here: each step of a journey 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,25 +18,8 @@ from coach.coaching.journal import RED_FLAGS
 from coach.domain import advice
 from coach.domain.roles import Role
 from coach.extensions import db
+from tests.coaching.clock import JOINED, Clock
 from tests.factories import ApiClient, make_person, make_team, signed_in_client
-
-JOINED = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)  # a Monday, in week 1 of the program
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = JOINED
-
-    def set(self, days: int, hour: int = 10) -> None:
-        """``days`` after joining, at ``hour`` UTC (11:00 in Copenhagen in winter)."""
-        self.now = (JOINED + timedelta(days=days)).replace(hour=hour)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    clock = Clock()
-    monkeypatch.setattr("coach.coaching.journal.utcnow", lambda: clock.now)
-    return clock
 
 
 def _member(app: Flask, **team: Any) -> tuple[Person, ApiClient]:
