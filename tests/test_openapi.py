@@ -360,6 +360,11 @@ class FuzzWorld:
                 "keys": {"p256dh": P256DH, "auth": AUTH},
             },
             ("put", "/api/me/reminders"): {"enabled": True, "time": "10:55", "days": ["fri"]},
+            # a program's start date is a rule of the day; cardio days are given whole
+            ("patch", "/api/teams/{team_id}"): {
+                "reminder_time": "11:25",
+                "cardio": {"weekdays": ["fri"], "activity": "walking", "minutes": 20, "effort": 3},
+            },
             ("post", "/api/sessions/{session_id}/control"): {"action": "next", "version": 1},
             ("post", "/api/teams/{team_id}/high-fives"): {"to": None},
             ("post", "/api/teams/{team_id}/polls"): {
