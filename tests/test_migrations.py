@@ -42,6 +42,15 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
+def _insert_workplace(c: sa.Connection) -> None:
+    """Workplace 1 with its band set, written as rows of an older schema."""
+    c.exec_driver_sql("INSERT INTO band_sets (id, brand) VALUES (1, 'TheraBand')")
+    c.exec_driver_sql(
+        "INSERT INTO workplaces (id, name, time_zone, language, band_set_id, created_at)"
+        " VALUES (1, 'W', 'Europe/Copenhagen', 'da', 1, '2026-01-01 00:00:00')"
+    )
+
+
 def test_existing_teams_start_when_their_earliest_member_joined(
     make_app: Callable[..., Flask], tmp_path: Path
 ) -> None:
@@ -49,11 +58,7 @@ def test_existing_teams_start_when_their_earliest_member_joined(
     with app.app_context():
         upgrade(revision="0006")
         with db.engine.begin() as c:
-            c.exec_driver_sql("INSERT INTO band_sets (id, brand) VALUES (1, 'TheraBand')")
-            c.exec_driver_sql(
-                "INSERT INTO workplaces (id, name, time_zone, language, band_set_id, created_at)"
-                " VALUES (1, 'W', 'Europe/Copenhagen', 'da', 1, '2026-01-01 00:00:00')"
-            )
+            _insert_workplace(c)
             for team_id in (1, 2):
                 c.exec_driver_sql(
                     "INSERT INTO teams (id, workplace_id, name, program, reminder_time, workdays,"
@@ -84,11 +89,7 @@ def test_cardio_intensities_become_efforts_where_they_sit_on_the_scale(
     with app.app_context():
         upgrade(revision="0017")
         with db.engine.begin() as c:
-            c.exec_driver_sql("INSERT INTO band_sets (id, brand) VALUES (1, 'TheraBand')")
-            c.exec_driver_sql(
-                "INSERT INTO workplaces (id, name, time_zone, language, band_set_id, created_at)"
-                " VALUES (1, 'W', 'Europe/Copenhagen', 'da', 1, '2026-01-01 00:00:00')"
-            )
+            _insert_workplace(c)
             c.exec_driver_sql(
                 "INSERT INTO teams (id, workplace_id, name, program, reminder_time, workdays,"
                 " program_started_on, created_at) VALUES (1, 1, 'T', 'office-daily-5',"
