@@ -102,9 +102,9 @@ def test_join_log_three_sets_and_see_them_in_progress(
 
 
 def test_installable_with_a_controlling_service_worker(
-    app: Flask, live_url: str, phone: Callable[[], Any]
+    app: Flask, live_url: str, persistent_phone: Callable[[], Any]
 ) -> None:
-    context = phone()
+    context = persistent_phone()
     page = context.new_page()
     join(page, invite_link(live_url))
     controlled(page)

@@ -156,9 +156,9 @@ def click_notification(page: Any, action: str) -> None:
 
 
 def test_a_push_shows_the_reminder_and_a_tap_opens_today_or_snoozes(
-    app: Flask, live_url: str, phone: Callable[[], Any]
+    app: Flask, live_url: str, persistent_phone: Callable[[], Any]
 ) -> None:
-    page = signed_in_phone(phone, live_url)
+    page = signed_in_phone(persistent_phone, live_url)
     cdp = page.context.new_cdp_session(page)
     registration = registration_id(page, cdp, live_url)
 
@@ -227,9 +227,9 @@ def test_a_push_shows_the_reminder_and_a_tap_opens_today_or_snoozes(
 
 
 def test_a_changed_subscription_is_sent_to_the_server_again(
-    app: Flask, live_url: str, phone: Callable[[], Any], push: PushService
+    app: Flask, live_url: str, persistent_phone: Callable[[], Any], push: PushService
 ) -> None:
-    page = signed_in_phone(phone, live_url)
+    page = signed_in_phone(persistent_phone, live_url)
     old, new = push.new_browser(), push.new_browser()
     stored = post_subscription(page, old.subscription())
     assert isinstance(stored, int)
@@ -254,12 +254,12 @@ def test_a_changed_subscription_is_sent_to_the_server_again(
 def test_turning_on_times_out_and_a_test_reminder_reaches_the_phone(
     app: Flask,
     live_url: str,
-    phone: Callable[[], Any],
+    persistent_phone: Callable[[], Any],
     push: PushService,
     axe_source: str,
     shots: Path,
 ) -> None:
-    page = signed_in_phone(phone, live_url)
+    page = signed_in_phone(persistent_phone, live_url)
     page.get_by_role("link", name="Indstillinger", exact=True).click()
     card = page.locator("section", has=page.locator("h2", has_text="Notifikationer på denne"))
     card.get_by_text("Ingen telefon får dine påmindelser").wait_for()
@@ -320,9 +320,9 @@ def test_turning_on_times_out_and_a_test_reminder_reaches_the_phone(
 
 
 def test_blocked_notifications_and_iphones_get_guidance(
-    app: Flask, live_url: str, phone: Callable[[], Any]
+    app: Flask, live_url: str, persistent_phone: Callable[[], Any]
 ) -> None:
-    page = signed_in_phone(phone, live_url, allow=False)
+    page = signed_in_phone(persistent_phone, live_url, allow=False)
     page.get_by_role("link", name="Indstillinger", exact=True).click()
     card = page.locator("section", has=page.locator("h2", has_text="Notifikationer på denne"))
     card.get_by_role("button", name="Slå notifikationer til").click()
@@ -350,9 +350,9 @@ PushManager.prototype.getSubscription = async function () {
 
 
 def test_erasing_the_account_unsubscribes_this_phone(
-    app: Flask, live_url: str, phone: Callable[[], Any]
+    app: Flask, live_url: str, persistent_phone: Callable[[], Any]
 ) -> None:
-    page = signed_in_phone(phone, live_url)
+    page = signed_in_phone(persistent_phone, live_url)
     page.add_init_script(FAKE_SUBSCRIPTION)
     page.goto(f"{live_url}/settings")
     page.get_by_role("button", name="Slet min konto").click()
@@ -363,9 +363,9 @@ def test_erasing_the_account_unsubscribes_this_phone(
 
 
 def test_signing_out_stops_reminders_to_this_phone(
-    app: Flask, live_url: str, phone: Callable[[], Any], axe_source: str
+    app: Flask, live_url: str, persistent_phone: Callable[[], Any], axe_source: str
 ) -> None:
-    page = signed_in_phone(phone, live_url)
+    page = signed_in_phone(persistent_phone, live_url)
     page.add_init_script(FAKE_SUBSCRIPTION)
     [person] = rows(Person)
     db.session.add(
@@ -421,9 +421,9 @@ def sign_in_again(page: Any, live_url: str, laptop: Any) -> None:
 
 
 def test_a_phone_signed_out_from_elsewhere_gets_its_reminders_back_when_signed_in_again(
-    app: Flask, live_url: str, phone: Callable[[], Any], push: PushService
+    app: Flask, live_url: str, persistent_phone: Callable[[], Any], push: PushService
 ) -> None:
-    context = phone()
+    context = persistent_phone()
     context.grant_permissions(PERMISSIONS, origin=live_url)
     browser = push.new_browser()
     context.add_init_script(HELD_SUBSCRIPTION % json.dumps(browser.subscription()))
