@@ -35,20 +35,27 @@ def localhost_url(make_app: Callable[..., Flask], migrated_app: Flask) -> Iterat
         yield f"http://localhost:{port}"
 
 
-@pytest.fixture
-def phone(playwright: Any) -> Iterator[Callable[[], Any]]:
-    """A phone-sized Chromium that may reach localhost (the shared rules allow only
-    127.0.0.1, which cannot be a relying party)."""
+@pytest.fixture(scope="module")
+def localhost_browser(playwright: Any) -> Iterator[Any]:
+    """A Chromium that may reach localhost (the shared rules allow only 127.0.0.1, which
+    cannot be a relying party), one for the module's tests."""
     args = [a for a in CHROMIUM_ARGS if not a.startswith("--host-resolver-rules")]
     args.append("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost")
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def phone(localhost_browser: Any) -> Iterator[Callable[[], Any]]:
+    """Phone-sized contexts of that Chromium, fresh for each test."""
     contexts: list[Any] = []
 
     def open_phone() -> Any:
         # No service worker: Chromium may send a page's fetch through a registered
         # worker, and then page.route (which expires the challenge in one test) never
         # sees it; passkeys do not need the worker.
-        context = browser.new_context(
+        context = localhost_browser.new_context(
             viewport=PHONE,
             is_mobile=True,
             has_touch=True,
@@ -62,7 +69,6 @@ def phone(playwright: Any) -> Iterator[Callable[[], Any]]:
     yield open_phone
     for context in contexts:
         context.close()
-    browser.close()
 
 
 def with_authenticator(context: Any, page: Any) -> str:
