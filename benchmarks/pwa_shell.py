@@ -19,14 +19,12 @@ import gzip
 import json
 import logging
 import os
-import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from coach import create_app  # noqa: E402
-from coach.accounts.auth import COOKIE, new_token  # noqa: E402
-from coach.accounts.models import DeviceSession, Person  # noqa: E402
-from coach.database import utcnow  # noqa: E402
+from coach.accounts.auth import COOKIE  # noqa: E402
+from coach.accounts.models import Person  # noqa: E402
 from coach.extensions import db  # noqa: E402
 from coach.web import assets  # noqa: E402
+from tests.factories import make_device_session  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from harness import Targets  # noqa: E402
@@ -93,18 +91,7 @@ def demo_member_cookie(app: object) -> str:
     """A device session for a demo member with ten weeks of history."""
     with app.app_context():  # type: ignore[attr-defined]
         person = db.session.scalar(sa.select(Person).where(Person.display_name == "Jonas"))
-        token, token_hash = new_token()
-        now = utcnow()
-        db.session.add(
-            DeviceSession(
-                person_id=person.id,
-                token_hash=token_hash,
-                csrf_token=secrets.token_urlsafe(16),
-                renewed_at=now,
-                expires_at=now + timedelta(days=1),
-            )
-        )
-        db.session.commit()
+        token, _csrf = make_device_session(person)
     return f"{COOKIE}={token}"
 
 

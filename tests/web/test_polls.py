@@ -5,6 +5,7 @@ new phase's first week today's screen has the chosen exercise."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -12,33 +13,20 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from coach.accounts.auth import COOKIE
-from coach.accounts.models import Person
 from coach.catalogue.service import current_catalogue
 from coach.domain.roles import Role
 from coach.extensions import db
 from coach.teams.models import Team
 from coach.teams.participation import workplace_today
-from tests.factories import make_device_session, make_person, make_team, make_workplace
-from tests.web.browser import axe_violations
-from tests.web.test_lead_screens import ready
+from tests.factories import make_person, make_team, make_workplace
+from tests.web.browser import axe_violations, ready, signed_in_page
+from tests.web.conftest import PHONE, SMALL_PHONE
 
 pytestmark = pytest.mark.browser
 
-SMALL = {"width": 360, "height": 740}
-
-
-def signed_in(page: Any, live_url: str, person: Person) -> Any:
-    token, _csrf = make_device_session(person)
-    page.context.add_cookies([{"name": COOKIE, "value": token, "url": live_url}])
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.errors = errors
-    return page
-
 
 def test_the_team_chooses_its_next_exercises(
-    app: Flask, live_url: str, handset: Any, axe_source: str, shots: Path
+    app: Flask, live_url: str, phone: Callable[..., Any], axe_source: str, shots: Path
 ) -> None:
     workplace = make_workplace(name="Havnekontoret")
     team = make_team(workplace, name="Pakkeriet", program="office-daily-5")
@@ -49,7 +37,7 @@ def test_the_team_chooses_its_next_exercises(
     lars = make_person(team=team, display_name="Lars")
     chosen = current_catalogue().exercises["upright-row"].name.da  # the second suggestion
 
-    lead_page = signed_in(handset(), live_url, lead)
+    lead_page = signed_in_page(phone(), live_url, lead)
     lead_page.goto(f"{live_url}/today")
     ready(lead_page)
     lead_page.get_by_role("link", name="Hold", exact=True).click()
@@ -66,8 +54,8 @@ def test_the_team_chooses_its_next_exercises(
     assert "0 af 3 har stemt" in lead_page.text_content(".poll-turnout")
 
     votes = []
-    for person, viewport, first, final in ((mads, None, 0, 1), (lars, SMALL, 1, 1)):
-        page = signed_in(handset(viewport or {"width": 390, "height": 844}), live_url, person)
+    for person, viewport, first, final in ((mads, PHONE, 0, 1), (lars, SMALL_PHONE, 1, 1)):
+        page = signed_in_page(phone(viewport), live_url, person)
         page.goto(f"{live_url}/today")
         ready(page)
         page.wait_for_selector("#poll-banner:not([hidden])")

@@ -8,6 +8,7 @@ the page wider than the phone. axe-core finds nothing serious on any of them."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +122,7 @@ def open_at(page: Any, live_url: str, path: str) -> Any:
 def test_weeks_read_so_far_and_no_plan_and_every_team_screen_fits_a_phone(
     app: Flask,
     live_url: str,
-    browser: Any,
+    phone: Callable[..., Any],
     axe_source: str,
     shots: Path,
     language: str,
@@ -129,90 +130,74 @@ def test_weeks_read_so_far_and_no_plan_and_every_team_screen_fits_a_phone(
     words = WORDS[language]
     team, lead, member, admin = demo_people(language)
 
+    pages: list[Any] = []
+
     def page_of(person: Person) -> Any:
-        context = browser.new_context(
-            viewport=SMALL_PHONE,
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            locale=words["locale"],
-            timezone_id="Europe/Copenhagen",
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return signed_in_page(context, live_url, person)
+        pages.append(signed_in_page(phone(SMALL_PHONE, words["locale"]), live_url, person))
+        return pages[-1]
 
-    contexts: list[Any] = []
-    try:
-        # The lead's team overview: the week under way in words, so far; the two weeks
-        # before the demo began have no plan; nothing reads "0 of 0".
-        page = page_of(lead)
-        main = open_at(page, live_url, f"/team/{team.id}")
-        participation = main.locator("section[aria-labelledby='t-participation']")
-        assert (
-            participation.locator("#t-participation-now")
-            .inner_text()
-            .startswith(words["week_so_far"])
-        )
-        chart = participation.locator("svg.chart").first
-        assert chart.locator("rect.bar").count() == 12
-        assert chart.locator("rect.bar.so-far").count() == 1
-        assert chart.locator("rect.bar.no-plan").count() == 2
-        participation.get_by_text(words["show_numbers"]).click()
-        table = participation.get_by_role("table")
-        this_week, *_rest, first = table.locator("tbody tr").all()
-        assert words["so_far"] in this_week.locator("th").inner_text()
-        assert first.locator("td").inner_text() == words["no_plan_row"]
-        assert not words["n_of_zero"].search(main.inner_text())
-        touched(page, axe_source, shots, f"{language}-team-overview")
+    # The lead's team overview: the week under way in words, so far; the two weeks
+    # before the demo began have no plan; nothing reads "0 of 0".
+    page = page_of(lead)
+    main = open_at(page, live_url, f"/team/{team.id}")
+    participation = main.locator("section[aria-labelledby='t-participation']")
+    assert (
+        participation.locator("#t-participation-now").inner_text().startswith(words["week_so_far"])
+    )
+    chart = participation.locator("svg.chart").first
+    assert chart.locator("rect.bar").count() == 12
+    assert chart.locator("rect.bar.so-far").count() == 1
+    assert chart.locator("rect.bar.no-plan").count() == 2
+    participation.get_by_text(words["show_numbers"]).click()
+    table = participation.get_by_role("table")
+    this_week, *_rest, first = table.locator("tbody tr").all()
+    assert words["so_far"] in this_week.locator("th").inner_text()
+    assert first.locator("td").inner_text() == words["no_plan_row"]
+    assert not words["n_of_zero"].search(main.inner_text())
+    touched(page, axe_source, shots, f"{language}-team-overview")
 
-        for path in (
-            f"/team/{team.id}/invites",
-            f"/team/{team.id}/settings",
-            f"/team/{team.id}/polls",
-            "/team/plan",
-        ):
-            open_at(page, live_url, path)
-            fits_both_phones(page, f"{language}-{path.split('/')[-1]}")
+    for path in (
+        f"/team/{team.id}/invites",
+        f"/team/{team.id}/settings",
+        f"/team/{team.id}/polls",
+        "/team/plan",
+    ):
+        open_at(page, live_url, path)
+        fits_both_phones(page, f"{language}-{path.split('/')[-1]}")
 
-        # Today's team card: the week so far against what is due by today.
-        main = open_at(page, live_url, "/today")
-        week = main.locator("#team-week")
-        week.wait_for()
-        assert week.inner_text().startswith(words["week_so_far"])
-        touched(page, axe_source, shots, f"{language}-today")
+    # Today's team card: the week so far against what is due by today.
+    main = open_at(page, live_url, "/today")
+    week = main.locator("#team-week")
+    week.wait_for()
+    assert week.inner_text().startswith(words["week_so_far"])
+    touched(page, axe_source, shots, f"{language}-today")
 
-        # A member's progress: this week counted so far, as its own look in the chart.
-        page = page_of(member)
-        main = open_at(page, live_url, "/progress")
-        sessions = main.locator("section[aria-labelledby='p-sessions']")
-        assert sessions.locator("rect.bar.so-far").count() == 1
-        sessions.get_by_text(words["show_numbers"]).click()
-        newest = sessions.locator("#weeks-numbers li").first.inner_text()
-        assert re.search(rf"\d+ (af|of) \d+ {words['so_far']}$", newest), newest
-        assert not words["n_of_zero"].search(main.inner_text())
-        touched(page, axe_source, shots, f"{language}-progress")
+    # A member's progress: this week counted so far, as its own look in the chart.
+    page = page_of(member)
+    main = open_at(page, live_url, "/progress")
+    sessions = main.locator("section[aria-labelledby='p-sessions']")
+    assert sessions.locator("rect.bar.so-far").count() == 1
+    sessions.get_by_text(words["show_numbers"]).click()
+    newest = sessions.locator("#weeks-numbers li").first.inner_text()
+    assert re.search(rf"\d+ (af|of) \d+ {words['so_far']}$", newest), newest
+    assert not words["n_of_zero"].search(main.inner_text())
+    touched(page, axe_source, shots, f"{language}-progress")
 
-        # The admin: the workplace's weeks and people; their own progress has no plan.
-        page = page_of(admin)
-        main = open_at(page, live_url, "/team")
-        now = main.locator("#w-participation-now")
-        assert now.inner_text().startswith(words["week_so_far"])
-        assert not words["n_of_zero"].search(main.inner_text())
-        touched(page, axe_source, shots, f"{language}-workplace")
-        open_at(page, live_url, "/team/people")
-        fits_both_phones(page, f"{language}-people")
-        main = open_at(page, live_url, "/progress")
-        assert (
-            main.locator("section[aria-labelledby='p-sessions']")
-            .inner_text()
-            .count(words["no_plan"])
-            == 1
-        )
-        assert main.locator("rect.bar.so-far").count() == 0
-        assert not words["n_of_zero"].search(main.inner_text())
-        touched(page, axe_source, shots, f"{language}-progress-no-plan")
-        assert page.errors == []
-    finally:
-        for context in contexts:
-            context.close()
+    # The admin: the workplace's weeks and people; their own progress has no plan.
+    page = page_of(admin)
+    main = open_at(page, live_url, "/team")
+    now = main.locator("#w-participation-now")
+    assert now.inner_text().startswith(words["week_so_far"])
+    assert not words["n_of_zero"].search(main.inner_text())
+    touched(page, axe_source, shots, f"{language}-workplace")
+    open_at(page, live_url, "/team/people")
+    fits_both_phones(page, f"{language}-people")
+    main = open_at(page, live_url, "/progress")
+    assert (
+        main.locator("section[aria-labelledby='p-sessions']").inner_text().count(words["no_plan"])
+        == 1
+    )
+    assert main.locator("rect.bar.so-far").count() == 0
+    assert not words["n_of_zero"].search(main.inner_text())
+    touched(page, axe_source, shots, f"{language}-progress-no-plan")
+    assert [p.errors for p in pages] == [[], [], []]
