@@ -29,7 +29,7 @@ from coach.accounts.models import DeviceSession, Person
 from coach.coaching.models import WorkoutSet
 from coach.database import utcnow
 from coach.domain.calendar import WORKDAYS, parse_wall_clock
-from coach.domain.reminders import ReminderSchedule, local_day, next_instant
+from coach.domain.reminders import ReminderSchedule, due_reminder, local_day, next_instant
 from coach.extensions import db
 from coach.reminders.bulk import among, batches, insert_rows
 from coach.reminders.models import (
@@ -110,6 +110,53 @@ def late_window() -> timedelta:
     return timedelta(minutes=float(current_app.config["REMINDER_LATE_MINUTES"]))
 
 
+class Rules:
+    """The schedule rules' answers at one moment, worked out once per distinct schedule.
+
+    Most people share their team's time, days and zone, and the rules (local times
+    across daylight saving, holidays, the days ahead) give them all the same answer, so
+    a batch computes each answer once. The rules are pure functions of their arguments,
+    and every argument is part of the key: the answers are those of the rules."""
+
+    def __init__(self, now: datetime, late: timedelta) -> None:
+        self.now, self.late = now, late
+        self._days: dict[str, date] = {}
+        self._due: dict[ReminderSchedule, tuple[date, datetime] | None] = {}
+        self._next: dict[tuple[Any, ...], datetime | None] = {}
+
+    def today(self, time_zone: str) -> date:
+        """The local day at ``now`` in the zone."""
+        day = self._days.get(time_zone)
+        if day is None:
+            day = self._days[time_zone] = local_day(self.now, time_zone)
+        return day
+
+    def due(self, schedule: ReminderSchedule) -> tuple[date, datetime] | None:
+        """``due_reminder`` at ``now``."""
+        try:
+            return self._due[schedule]
+        except KeyError:
+            found = self._due[schedule] = due_reminder(schedule, self.now, self.late)
+            return found
+
+    def next(
+        self,
+        schedule: ReminderSchedule,
+        snoozed_until: datetime | None,
+        trained_today: bool,
+        taken: frozenset[tuple[date, str]],
+    ) -> datetime | None:
+        """``next_instant`` at ``now``."""
+        key = (schedule, snoozed_until, trained_today, taken)
+        try:
+            return self._next[key]
+        except KeyError:
+            trained = (self.today(schedule.time_zone),) if trained_today else ()
+            found = next_instant(schedule, self.now, self.late, snoozed_until, trained, taken)
+            self._next[key] = found
+            return found
+
+
 def instants(
     rows: Sequence[Sequence[Any]],
     now: datetime,
@@ -117,23 +164,24 @@ def instants(
     fallback: time,
     trained: set[tuple[int, date]],
     taken: set[tuple[int, date, str]],
+    rules: Rules | None = None,
 ) -> dict[int, datetime | None]:
     """Each row's next instant, given who trained and what is claimed already."""
+    rules = rules or Rules(now, late)
     taken_by: dict[int, set[tuple[date, str]]] = {}
     for person_id, day, slot in taken:
         taken_by.setdefault(person_id, set()).add((day, slot))
+    nothing: frozenset[tuple[date, str]] = frozenset()
     found: dict[int, datetime | None] = {}
     for row in rows:
         person_id = row[0]
         schedule = schedule_of_row(row, fallback)
-        today = local_day(now, schedule.time_zone)
-        found[person_id] = next_instant(
+        mine = taken_by.get(person_id)
+        found[person_id] = rules.next(
             schedule,
-            now,
-            late,
-            snoozed_until=row[10],
-            trained_days={today} if (person_id, today) in trained else (),
-            taken=taken_by.get(person_id, ()),
+            row[10],  # snoozed until
+            (person_id, rules.today(schedule.time_zone)) in trained,
+            frozenset(mine) if mine else nothing,
         )
     return found
 

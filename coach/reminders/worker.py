@@ -36,7 +36,7 @@ from flask import current_app
 from coach.accounts.models import Person
 from coach.coaching.models import WorkoutSet
 from coach.database import utcnow
-from coach.domain.reminders import due_reminder, snooze_slot
+from coach.domain.reminders import snooze_slot
 from coach.extensions import db
 from coach.polls import closing
 from coach.reminders import mail
@@ -44,6 +44,7 @@ from coach.reminders.bulk import among, batches, insert_rows, on_postgresql
 from coach.reminders.delivery import DeviceResult, PushSender
 from coach.reminders.models import NextReminder, ReminderClaim
 from coach.reminders.schedule import (
+    Rules,
     default_time,
     instants,
     person_rows,
@@ -96,15 +97,17 @@ def worker_name() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-def _due_in(rows: list[Any], now: datetime, late: timedelta, fallback_time: time) -> list[Due]:
+def _due_in(rows: list[Any], rules: Rules, fallback_time: time) -> list[Due]:
     """What is due at ``now``, decided from scratch from each person's schedule."""
     found: list[Due] = []
+    now, late = rules.now, rules.late
     for row in rows:
         person_id, language, email, zone = row[:4]
         email_fallback, snoozed_until = row[9], row[10]
-        schedule = schedule_of_row(row, fallback_time)
+        daily = rules.due(schedule_of_row(row, fallback_time))
+        if daily is None and snoozed_until is None:
+            continue
         base = (person_id, language, email, bool(email_fallback), zone)
-        daily = due_reminder(schedule, now, late)
         if daily is not None:
             found.append(Due(*base, daily[0], "daily", daily[1]))
         if snoozed_until is not None and snoozed_until <= now <= snoozed_until + late:
@@ -230,7 +233,8 @@ def _claim_due(run: Pass, fallback: time) -> tuple[list[Due], int]:
         db.session.rollback()
         return [], 0
     rows = db.session.execute(schedule_rows(among(Person.id, ids), now)).all()
-    due = _due_in(rows, now, run.late, fallback)
+    rules = Rules(now, run.late)
+    due = _due_in(rows, rules, fallback)
     trained = _trained(due)
     due = [d for d in due if (d.person_id, d.day) not in trained]
     run.summary.due += len(due)
@@ -240,7 +244,7 @@ def _claim_due(run: Pass, fallback: time) -> tuple[list[Due], int]:
         db.session.rollback()
     claimed = _claim(due, run.leases)
     taken = {(d.person_id, d.day, d.slot) for d in due}  # by this worker or another
-    found = instants(rows, now, run.late, fallback, trained, taken)
+    found = instants(rows, now, run.late, fallback, trained, taken, rules)
     # Anything due is claimed now; an instant still past would be read again at once.
     soon = now + timedelta(seconds=1)
     store(ids, {pid: max(at, soon) if at else None for pid, at in found.items()})
