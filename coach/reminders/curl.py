@@ -4,7 +4,8 @@ libcurl does the HTTP in C: kept-alive connections per push service (HTTP/2
 multiplexing where a push service offers it over TLS), the request, the answer's
 parsing and each request's total timeout. This module only hands libcurl's sockets and
 timer to the event loop (the ``multi_socket`` interface: libcurl says which socket to
-watch and when to wake it, the loop tells libcurl when a socket is ready) and turns a
+watch and when to wake it, the loop tells libcurl when a socket is ready; the sockets
+sit in a poller of their own, see ``_Sockets``) and turns a
 finished transfer into its status and ``Retry-After``. Measured against aiohttp for the
 same POSTs (``benchmarks/push_clients.py``), it costs a fraction of the CPU per request,
 which is what a reminder pass mostly spent.
@@ -19,6 +20,8 @@ device subscribed.
 from __future__ import annotations
 
 import asyncio
+import select
+import selectors
 import socket
 from dataclasses import dataclass
 from typing import Any
@@ -94,38 +97,124 @@ def _discard(data: bytes) -> None:
     return None
 
 
-# Which of a socket's directions each of libcurl's POLL_* events watches.
-_READS = {
-    pycurl.POLL_NONE: False,
-    pycurl.POLL_IN: True,
-    pycurl.POLL_OUT: False,
-    pycurl.POLL_INOUT: True,
-    pycurl.POLL_REMOVE: False,
-}
-_WRITES = {
-    pycurl.POLL_NONE: False,
-    pycurl.POLL_IN: False,
-    pycurl.POLL_OUT: True,
-    pycurl.POLL_INOUT: True,
-    pycurl.POLL_REMOVE: False,
-}
+class _Sockets:
+    """libcurl's sockets in a poller of their own, whose one descriptor the event loop
+    watches: a kept-alive connection goes from waiting for an answer to idle and back
+    for every request, and the loop's ``add_reader``/``remove_reader`` (a handle, a
+    selector key and a system call each time) cost more per request than libcurl's
+    own work. epoll where there is one (Linux); elsewhere the selectors module's
+    default (kqueue on macOS)."""
+
+    def __init__(self, *, epoll: bool = hasattr(select, "epoll")) -> None:
+        self._watched: dict[int, int] = {}  # socket -> the poller's event mask
+        if epoll:
+            self._epoll: Any = select.epoll()
+            self._selector: selectors.BaseSelector | None = None
+            self._masks = {
+                pycurl.POLL_IN: select.EPOLLIN,
+                pycurl.POLL_OUT: select.EPOLLOUT,
+                pycurl.POLL_INOUT: select.EPOLLIN | select.EPOLLOUT,
+            }
+        else:
+            self._epoll = None
+            self._selector = selectors.DefaultSelector()
+            self._masks = {
+                pycurl.POLL_IN: selectors.EVENT_READ,
+                pycurl.POLL_OUT: selectors.EVENT_WRITE,
+                pycurl.POLL_INOUT: selectors.EVENT_READ | selectors.EVENT_WRITE,
+            }
+
+    def fileno(self) -> int:
+        poller = self._epoll if self._selector is None else self._selector
+        return int(poller.fileno())
+
+    def watch(self, fd: int, event: int) -> None:
+        """What libcurl wants to know about ``fd`` now (its POLL_* event)."""
+        before = self._watched.get(fd)
+        if event == pycurl.POLL_REMOVE or event == pycurl.POLL_NONE:
+            if before is not None:
+                del self._watched[fd]
+                self._forget(fd)
+            return
+        mask = self._masks[event]
+        if mask == before:
+            return
+        self._watched[fd] = mask
+        if self._selector is not None:
+            if before is None:
+                self._selector.register(fd, mask)
+            else:
+                self._selector.modify(fd, mask)
+            return
+        try:
+            if before is None:
+                self._epoll.register(fd, mask)
+            else:
+                self._epoll.modify(fd, mask)
+        except FileExistsError:  # a number reused by a new socket: take it over
+            self._epoll.modify(fd, mask)
+        except FileNotFoundError:  # a socket closed meanwhile, its number reused
+            self._epoll.register(fd, mask)
+
+    def _forget(self, fd: int) -> None:
+        try:
+            if self._selector is not None:
+                self._selector.unregister(fd)
+            else:
+                self._epoll.unregister(fd)
+        except (KeyError, OSError):  # closed already: the poller dropped it itself
+            pass
+
+    def ready(self) -> list[tuple[int, int]]:
+        """Each socket with something to do, and libcurl's CSELECT_* mask for it."""
+        if self._selector is not None:
+            return [
+                (
+                    key.fd,
+                    (pycurl.CSELECT_IN if events & selectors.EVENT_READ else 0)
+                    | (pycurl.CSELECT_OUT if events & selectors.EVENT_WRITE else 0),
+                )
+                for key, events in self._selector.select(0)
+            ]
+        return [
+            (
+                fd,
+                (pycurl.CSELECT_IN if events & _EPOLL_READ else 0)
+                | (pycurl.CSELECT_OUT if events & select.EPOLLOUT else 0)
+                | (pycurl.CSELECT_ERR if events & select.EPOLLERR else 0),
+            )
+            for fd, events in self._epoll.poll(0)
+        ]
+
+    def close(self) -> None:
+        self._watched.clear()
+        (self._epoll if self._selector is None else self._selector).close()
+
+
+_EPOLL_READ = (
+    (select.EPOLLIN | select.EPOLLHUP | select.EPOLLERR) if hasattr(select, "epoll") else 0
+)
 
 
 class CurlSession:
     """``async with CurlSession(200, allow_private=False) as s: await s.post(...)``:
     up to ``connections`` connections per push service, requests on one loop."""
 
-    def __init__(self, connections: int, *, allow_private: bool = False) -> None:
+    def __init__(
+        self, connections: int, *, allow_private: bool = False, epoll: bool | None = None
+    ) -> None:
         self.connections = connections
         self.allow_private = allow_private
+        self._epoll = hasattr(select, "epoll") if epoll is None else epoll
         self._free: list[_Transfer] = []
         self._timer: asyncio.TimerHandle | None = None
         self._wake_at = 0.0  # when the timer fires (loop time), if there is one
-        self._watched: dict[int, int] = {}  # socket -> the POLL_* event it is watched for
 
     async def __aenter__(self) -> CurlSession:
         self._loop = asyncio.get_running_loop()
         self._multi = multi = pycurl.CurlMulti()
+        self._sockets = _Sockets(epoll=self._epoll)
+        self._loop.add_reader(self._sockets.fileno(), self._on_ready)
         multi.setopt(pycurl.M_SOCKETFUNCTION, self._on_socket_change)
         multi.setopt(pycurl.M_TIMERFUNCTION, self._on_timer_change)
         multi.setopt(pycurl.M_MAX_HOST_CONNECTIONS, self.connections)
@@ -135,10 +224,10 @@ class CurlSession:
     async def __aexit__(self, *exc: object) -> None:
         if self._timer is not None:
             self._timer.cancel()
-        for fd in list(self._watched):
-            self._unwatch(fd)
+        self._loop.remove_reader(self._sockets.fileno())
         self._timer = None
         self._multi.close()
+        self._sockets.close()
         for transfer in self._free:
             transfer.curl.close()
         self._free.clear()
@@ -168,30 +257,7 @@ class CurlSession:
     # -- libcurl's callbacks, and the loop's -----------------------------------------
 
     def _on_socket_change(self, event: int, fd: int, multi: Any, data: Any) -> None:
-        # Only what changed is told to the loop: a kept-alive connection goes from
-        # reading (waiting for the answer) to idle and back for every request.
-        before = self._watched.get(fd, pycurl.POLL_REMOVE)
-        if event == before:
-            return
-        loop = self._loop
-        reads, writes = _READS[event], _WRITES[event]
-        if reads != _READS[before]:
-            if reads:
-                loop.add_reader(fd, self._act, fd, pycurl.CSELECT_IN)
-            else:
-                loop.remove_reader(fd)
-        if writes != _WRITES[before]:
-            if writes:
-                loop.add_writer(fd, self._act, fd, pycurl.CSELECT_OUT)
-            else:
-                loop.remove_writer(fd)
-        if event == pycurl.POLL_REMOVE:
-            del self._watched[fd]
-        else:
-            self._watched[fd] = event
-
-    def _unwatch(self, fd: int) -> None:
-        self._on_socket_change(pycurl.POLL_REMOVE, fd, None, None)
+        self._sockets.watch(fd, event)
 
     def _on_timer_change(self, timeout_ms: int) -> None:
         # libcurl moves its one timer at every request it is handed and every answer;
@@ -207,6 +273,13 @@ class CurlSession:
             self._timer.cancel()
         self._wake_at = wake_at
         self._timer = loop.call_at(wake_at, self._act, pycurl.SOCKET_TIMEOUT, 0)
+
+    def _on_ready(self) -> None:
+        multi = self._multi
+        for fd, mask in self._sockets.ready():
+            while multi.socket_action(fd, mask)[0] == pycurl.E_CALL_MULTI_PERFORM:
+                pass
+        self._finish()
 
     def _act(self, fd: int, mask: int) -> None:
         if fd == pycurl.SOCKET_TIMEOUT:
