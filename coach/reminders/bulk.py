@@ -6,11 +6,17 @@ it cost more than running it. On PostgreSQL a list of ids is one array parameter
 (``= ANY(:ids)``) and many rows are inserted from one array per column
 (``INSERT … SELECT * FROM unnest(…)``). SQLite (one host, the same code path) gets
 plain ``IN`` lists, a few hundred ids at a time, and executemany.
+
+An array of ints, dates, times of day, aware datetimes or strings is sent as one text
+parameter in PostgreSQL's array syntax (``'{1,2,3}'``, cast to the column's array
+type) rather than as a list psycopg dumps element by element in Python: the pass
+sends about ten such arrays per message, and the text costs a fraction of the list.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,9 +46,42 @@ def among(column: Any, ids: Iterable[Any]) -> sa.ColumnElement[bool]:
     """``column IN ids`` as one array parameter on PostgreSQL (see ``batches``)."""
     values = list(ids)
     if on_postgresql():
-        array = sa.literal(values, postgresql.ARRAY(column.type))  # rendered with its cast
-        return column == sa.any_(array)  # type: ignore[no-any-return]
+        return column == sa.any_(array_of(values, column.type))  # type: ignore[no-any-return]
     return column.in_(values)  # type: ignore[no-any-return]
+
+
+def array_of(values: Sequence[Any], item_type: Any) -> Any:
+    """``values`` as one PostgreSQL array parameter of ``item_type``, rendered with its
+    cast: as array text where every value has a plain text form, else as a list."""
+    text = array_text(values)
+    if text is None:
+        return sa.literal(list(values), postgresql.ARRAY(item_type))
+    return sa.cast(sa.literal(text, sa.Text), postgresql.ARRAY(item_type))
+
+
+def array_text(values: Iterable[Any]) -> str | None:
+    """PostgreSQL's text form of an array of these values (None stays NULL), or None
+    if one of them has no form here (it is then dumped as a list). Strings are quoted
+    as the array syntax asks (backslash and double quote escaped); a datetime must be
+    aware, as the UTC columns require (its text carries the offset)."""
+    parts = []
+    for value in values:
+        kind = type(value)
+        if kind is int:
+            parts.append(str(value))
+        elif value is None:
+            parts.append("NULL")
+        elif kind is str:
+            parts.append('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        elif kind is datetime:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to a UTC column")
+            parts.append(f'"{value}"')
+        elif kind is date or kind is time:
+            parts.append(f'"{value}"')
+        else:
+            return None
+    return "{" + ",".join(parts) + "}"
 
 
 def insert_rows(table: sa.Table, rows: Sequence[dict[str, Any]]) -> tuple[Any, Any]:
@@ -59,7 +98,7 @@ def insert_rows(table: sa.Table, rows: Sequence[dict[str, Any]]) -> tuple[Any, A
     # unnest to make the rows from.
     same = {name for name, values in columns.items() if _all_equal(values)}
     varying = [name for name in names if name not in same] or names[:1]
-    arrays = [sa.literal(columns[name], postgresql.ARRAY(table.c[name].type)) for name in varying]
+    arrays = [array_of(columns[name], table.c[name].type) for name in varying]
     source = sa.func.unnest(*arrays).table_valued(*varying).render_derived()
     select = sa.select(
         *(

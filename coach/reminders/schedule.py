@@ -18,8 +18,10 @@ holiday calendar, the ``holidays`` package; the release step runs it).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -78,10 +80,12 @@ def person_rows(where: sa.ColumnElement[bool]) -> sa.Select[Any]:
             Person.email,
             sa.func.coalesce(Person.time_zone, Workplace.time_zone),
             Team.reminder_time,
-            Team.workdays,
+            # The weekday lists as their JSON text, read by _weekdays: a team's
+            # members share one, so it is parsed once, not once per row.
+            sa.cast(Team.workdays, sa.Text),
             ReminderSettings.enabled,
             ReminderSettings.at,
-            ReminderSettings.days,
+            sa.cast(ReminderSettings.days, sa.Text),
             ReminderSettings.email_fallback,
             ReminderSettings.snoozed_until,
         )
@@ -96,12 +100,18 @@ def default_time() -> time:
     return parse_wall_clock(str(current_app.config["DEFAULT_REMINDER_TIME"]))
 
 
+@lru_cache(maxsize=1024)
+def _weekdays(text: str | None) -> tuple[str, ...]:
+    """A stored weekday list (JSON text); empty for none (SQL or JSON null)."""
+    return tuple(json.loads(text) or ()) if text else ()
+
+
 def schedule_of_row(row: Sequence[Any], fallback: time) -> ReminderSchedule:
     _id, _lang, _email, zone, team_time, team_days, enabled, own_time, own_days = row[:9]
     return ReminderSchedule(
         enabled is not False,
         own_time or team_time or fallback,
-        tuple(own_days or team_days or WORKDAYS),
+        _weekdays(own_days) or _weekdays(team_days) or WORKDAYS,
         zone,
     )
 
