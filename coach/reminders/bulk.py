@@ -110,5 +110,4 @@ def insert_rows(table: sa.Table, rows: Sequence[dict[str, Any]]) -> tuple[Any, A
 
 
 def _all_equal(values: list[Any]) -> bool:
-    first = values[0]
-    return all(value == first for value in values)
+    return values.count(values[0]) == len(values)  # compared in C

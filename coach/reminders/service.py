@@ -401,17 +401,22 @@ def record_results(
             per_person[person_id] = "delivered" if outcome == "delivered" else "failed"
     if rows:
         db.session.execute(*insert_rows(DeliveryAttempt.__table__, rows))
+    # The updates are not matched against objects in the session: the pass loads none
+    # of these rows as objects and commits (expiring everything) before reading them
+    # again; by default SQLAlchemy fetched every matched id back to look each one up.
     for chunk in batches(delivered):
         db.session.execute(
             sa.update(PushSubscription)
             .where(among(PushSubscription.id, chunk))
             .values(last_delivered_at=now, failing_since=None)
+            .execution_options(synchronize_session=False),
         )
     for chunk in batches(failing):
         db.session.execute(
             sa.update(PushSubscription)
             .where(among(PushSubscription.id, chunk), PushSubscription.failing_since.is_(None))
             .values(failing_since=now)
+            .execution_options(synchronize_session=False),
         )
     for chunk in batches(gone):
         db.session.execute(sa.delete(PushSubscription).where(among(PushSubscription.id, chunk)))

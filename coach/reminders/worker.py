@@ -418,6 +418,7 @@ class Pass:
                 sa.update(ReminderClaim)
                 .where(among(ReminderClaim.id, ids))
                 .values(confirmed_at=utcnow(), outcome=outcome)
+                .execution_options(synchronize_session=False),  # as in record_results
             )
         if retries:
             table = ReminderClaim.__table__
