@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -11,7 +13,10 @@ from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 
+import coach
+from coach.domain.roles import Role
 from coach.extensions import db
+from tests.factories import make_person
 
 
 def test_migrated_schema_equals_the_models(app: Flask) -> None:
@@ -138,3 +143,44 @@ def test_cardio_intensities_become_efforts_where_they_sit_on_the_scale(
             ("rowing", "moderate"),
             ("cycling", "hard"),
         ]
+
+
+def _today_cache_migration() -> Any:
+    path = Path(coach.__file__).parent / "migrations" / "versions" / "0019_today_cache.py"
+    spec = importlib.util.spec_from_file_location("today_cache_migration", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _triggers(connection: sa.Connection) -> set[str]:
+    if connection.dialect.name == "postgresql":
+        sql = (
+            "SELECT tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
+        )
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    return set(connection.exec_driver_sql(sql).scalars())
+
+
+def test_every_trigger_that_keeps_today_honest_is_there_at_the_head(app: Flask) -> None:
+    """SQLite drops a table's triggers when a batch migration rebuilds the table: a
+    later migration that rebuilds workout_sets, people or another watched table must
+    make the triggers of 0019 again, or kept prescriptions would go stale."""
+    with db.engine.connect() as connection:
+        wanted = _today_cache_migration().trigger_names(connection.dialect.name)
+        assert len(wanted) >= 8
+        assert wanted <= _triggers(connection)
+
+
+def test_today_cache_goes_and_comes_back_with_a_row_for_everyone(app: Flask) -> None:
+    person = make_person(Role.MEMBER)
+    downgrade(revision="0018")
+    with db.engine.connect() as connection:
+        assert "today_cache" not in sa.inspect(connection).get_table_names()
+        assert not _triggers(connection)
+    upgrade()
+    rows = db.session.execute(sa.text("SELECT person_id, stamp FROM today_cache")).all()
+    assert [tuple(row) for row in rows] == [(person.id, 0)]

@@ -131,3 +131,26 @@ class LoadOverride(db.Model):
     band_level: Mapped[str | None] = mapped_column(sa.String(30))
     load_kg: Mapped[float | None] = mapped_column(sa.Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TodayCache(db.Model):
+    """A person's prescriptions for one local day, as computed, with the stamp of the
+    inputs they were computed from (coach/coaching/today_cache.py).
+
+    One row per person, made with the person (a trigger) and kept while they exist.
+    Triggers of migration 0019 add 1 to ``stamp`` in the transaction of every write
+    that changes what the rules read (sets before ``day``, check-ins, overrides, swaps,
+    the team's chosen exercises, the person's team, band levels); the prescriptions
+    count only while ``computed_stamp`` equals ``stamp``.
+    """
+
+    __tablename__ = "today_cache"
+
+    person_id: Mapped[int] = mapped_column(_person_fk(), primary_key=True)
+    stamp: Mapped[int] = mapped_column(default=0, server_default="0")
+    day: Mapped[date | None] = mapped_column(sa.Date)
+    # What else the prescriptions were computed for (program, week, band set, the
+    # catalogue and the code), as one string.
+    key: Mapped[str | None] = mapped_column(sa.Text)
+    computed_stamp: Mapped[int | None]
+    body: Mapped[str | None] = mapped_column(sa.Text)  # JSON

@@ -1,10 +1,12 @@
 """Today's session for one person: what to do, at which load, and why.
 
 This is the screen every person opens every training day, so it is built for speed as
-well as correctness: what it reads comes in three plain-SQL statements whose cost does not
-grow with a person's history (:mod:`coach.coaching.today_reads`), the rules are pure
-functions (:mod:`coach.domain.progression`), and the exercises' texts, which never change
-while the app runs, are rendered once per language.
+well as correctness: what it reads comes in plain-SQL statements whose cost does not grow
+with a person's history (:mod:`coach.coaching.today_reads`), the rules are pure functions
+(:mod:`coach.domain.progression`) whose answers are kept for the person's day
+(:mod:`coach.coaching.today_cache`), and the exercises' texts, which never change while
+the app runs, are rendered once per language. A visit whose prescriptions are kept reads
+one statement beside who is asking.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from flask import current_app
 from coach.accounts.models import Member
 from coach.catalogue.schemas import ExerciseSchema
 from coach.catalogue.service import current_catalogue, exercise_in
+from coach.coaching import today_cache
 from coach.coaching.journal import local_date, local_today
 from coach.coaching.schemas import LoggedCardioSchema, SetSchema
-from coach.coaching.today_reads import CARDIO_TODAY, PersonDay, read_person_day, read_sets
+from coach.coaching.today_cache import Now, read_now
+from coach.coaching.today_reads import read_history, read_person_day
 from coach.domain import progression
-from coach.domain.calendar import WEEKDAYS, monday_of, team_program_week
+from coach.domain.calendar import LANGUAGES, WEEKDAYS, monday_of, team_program_week
 from coach.domain.catalogue import (
     CARDIO_ACTIVITY_NAMES,
     CardioSession,
@@ -115,18 +119,18 @@ def exercise_view(language: str, exercise: Exercise) -> dict[str, Any]:
 
 
 def today_for(
-    person: Member, language: str | None = None, today: date | None = None
+    person: Member, language: str | None = None, today: date | None = None, *, kept: bool = True
 ) -> dict[str, Any]:
     """The session for today in the person's zone (or for ``today``), ready to send as
-    JSON (the shape of :class:`~coach.coaching.schemas.TodaySchema`)."""
+    JSON (the shape of :class:`~coach.coaching.schemas.TodaySchema`). The day's
+    prescriptions come from :mod:`coach.coaching.today_cache` while they are valid
+    (``kept=False`` computes them afresh and leaves the kept ones alone)."""
     language = language or person.language
     today = today or local_today(person)
     plan = program_day(person, today)
     connection = db.session.connection()
     # Cardio may be logged any day, planned or not, so today's is always read.
-    cardio_logged = _LOGGED_CARDIO.dump(
-        connection.execute(CARDIO_TODAY, {"person": person.id, "today": today}).all()
-    )
+    now = read_now(connection, person, today)
     body: dict[str, Any] = {
         "date": today.isoformat(),
         "time_zone": person.effective_time_zone,
@@ -136,7 +140,7 @@ def today_for(
         "week": None,
         "exercises": [],
         "cardio": [],
-        "cardio_logged": cardio_logged,
+        "cardio_logged": _LOGGED_CARDIO.dump(now.cardio),
         "nothing_planned": True,
         "paused": False,
         "done": False,
@@ -144,13 +148,12 @@ def today_for(
     }
     if plan is None:
         return body
-    facts = read_person_day(connection, person, today, plan.program.slug, plan.week)
-    # The exercises the team chose for this phase, if it voted on them (coach/polls).
-    program_items = chosen_items(plan.program.phase_for_week(plan.week), facts.chosen)
-    exercises = _exercise_cards(person, facts, program_items, today, language)
+    day_plan = _day_plan(person, plan, today, now, kept)
+    exercises = [_card(c, now.sets.get(c["slug"], []), language) for c in day_plan["cards"]]
+    program_cardio = [CardioSession(**session) for session in day_plan["cardio"]]
     cardio = [
-        cardio_view(item, by, cardio_logged, language)
-        for item, by in planned_cardio(program_items, person.team_cardio, today)
+        cardio_view(session, by, body["cardio_logged"], language)
+        for session, by in planned_cardio(program_cardio, person.team_cardio, today)
     ]
     planned = bool(exercises or cardio)
     body.update(
@@ -160,28 +163,45 @@ def today_for(
         exercises=exercises,
         cardio=cardio,
         nothing_planned=not planned,
-        live_session=facts.live_session,
+        live_session=now.live_session,
         paused=any(e["prescription"]["paused"] for e in exercises),
         done=planned and all(e["done"] for e in exercises) and all(c["logged"] for c in cardio),
     )
     return body
 
 
-def _exercise_cards(
-    person: Member,
-    facts: PersonDay,
-    program_items: tuple[ProgramItem, ...],
-    today: date,
-    language: str,
-) -> list[dict[str, Any]]:
-    """One card per strength exercise of the day: the exercise (swapped if the person
-    swapped it), the rules' prescription and what is logged of it today."""
+def _day_plan(
+    person: Member, plan: ProgramDay, today: date, now: Now, kept: bool
+) -> dict[str, Any]:
+    """The day's prescriptions: kept ones while valid, else computed (and kept)."""
+    if not kept:
+        return day_prescriptions(person, plan, today)
+    wanted = today_cache.key(person, plan.program.slug, plan.week)
+    found = today_cache.kept(now.cached, today, wanted)
+    if found is not None:
+        return found
+    connection = db.session.connection()
+    stamp = today_cache.claim(connection, person, today)
+    computed = day_prescriptions(person, plan, today)
+    if stamp is not None:
+        today_cache.store(connection, person, today, stamp, wanted, computed)
+    db.session.commit()
+    return computed
+
+
+def day_prescriptions(person: Member, plan: ProgramDay, today: date) -> dict[str, Any]:
+    """What the rules prescribe for ``today``, as JSON: a card per strength exercise of
+    the day (the exercise, swapped if the person swapped it, and its prescription in
+    every language) and the program's cardio. Nothing of ``today`` itself is read but
+    the check-ins: the rules ignore the day's sets."""
+    connection = db.session.connection()
+    facts = read_person_day(connection, person, today, plan.program.slug, plan.week)
+    # The exercises the team chose for this phase, if it voted on them (coach/polls).
+    program_items = chosen_items(plan.program.phase_for_week(plan.week), facts.chosen)
     catalogue = current_catalogue()
     items = [item for item in program_items if item.exercise is not None]
     slugs = [facts.swaps.get(item.exercise, item.exercise) for item in items]  # type: ignore[arg-type]
-    history, logged_today = read_sets(
-        db.session.connection(), person, slugs, today, facts.positions
-    )
+    history = read_history(connection, person, slugs, today, facts.positions)
     cards = []
     for item, slug in zip(items, slugs, strict=True):
         exercise = catalogue.exercises[slug]
@@ -194,28 +214,45 @@ def _exercise_cards(
             load_scale(facts.levels, exercise),
             override=facts.overrides.get(slug),
         )
-        done_sets = sorted(logged_today.get(slug, []), key=lambda row: row.performed_at)
         swapped = slug != item.exercise
         cards.append(
             {
-                "exercise": exercise_view(language, exercise),
+                "slug": slug,
                 "swapped_from": item.exercise if swapped else None,
                 "swap_kept_until": _day(facts.kept_until.get(item.exercise) if swapped else None),
-                "prescription": prescription_view(prescription, language),
-                "logged": _LOGGED_SETS.dump(done_sets) if done_sets else [],
-                "done": len(done_sets) >= prescription.sets,
+                "prescription": {
+                    language: prescription_view(prescription, language) for language in LANGUAGES
+                },
             }
         )
-    return cards
+    cardio = [
+        {"activity": c.activity, "minutes": c.minutes, "effort": c.effort}
+        for item in program_items
+        if (c := item.cardio) is not None
+    ]
+    return {"cards": cards, "cardio": cardio}
+
+
+def _card(card: dict[str, Any], done_sets: list[Any], language: str) -> dict[str, Any]:
+    """An exercise's card: its kept prescription and what is logged of it today."""
+    prescription = card["prescription"][language]
+    return {
+        "exercise": exercise_view(language, current_catalogue().exercises[card["slug"]]),
+        "swapped_from": card["swapped_from"],
+        "swap_kept_until": card["swap_kept_until"],
+        "prescription": prescription,
+        "logged": _LOGGED_SETS.dump(done_sets) if done_sets else [],
+        "done": len(done_sets) >= prescription["sets"],
+    }
 
 
 def planned_cardio(
-    program_items: Iterable[ProgramItem], team_cardio: dict[str, Any] | None, today: date
+    program_cardio: Iterable[CardioSession], team_cardio: dict[str, Any] | None, today: date
 ) -> list[tuple[CardioSession, str]]:
     """Cardio planned on ``today``, each with who planned it: the program's phase (a
     cardio program, every day) and the team's cardio days (beside strength, on their
     weekdays)."""
-    planned = [(item.cardio, "program") for item in program_items if item.cardio is not None]
+    planned = [(session, "program") for session in program_cardio]
     if team_cardio is not None and WEEKDAYS[today.weekday()] in team_cardio["weekdays"]:
         session = CardioSession(
             activity=team_cardio["activity"],

@@ -1,19 +1,18 @@
-"""What today's screen reads: three statements, each built once.
+"""What the rules read for today's prescriptions: two statements, each built once.
 
-Reads are bounded, so the cost does not grow with a person's history. The first
-statement brings the person's swaps, overrides and band set, the check-ins of the last
-weeks, the exercises their team chose for the phase and the team's open live session:
-small indexed reads in one round trip. The second fetches, per exercise, only its last
-few sessions and today's sets (each part an index range scan). The statements are plain
-SQL, built once, and run on the session's connection without the ORM. The third reads
-the cardio logged today (one range of the person-and-day index), as cardio may be
-logged on any day.
+They run only when the day's prescriptions are not kept (:mod:`coach.coaching.today_cache`
+reads those, with what changes while a person trains, in one statement on every visit).
+Reads are bounded, so the cost does not grow with a person's history. The first brings
+the person's swaps, overrides and band set, the check-ins of the last weeks and the
+exercises their team chose for the phase: small indexed reads in one round trip. The
+second fetches, per exercise, only its last few sessions before today (each part an
+index range scan). The statements are plain SQL, built once, and run on the session's
+connection without the ORM.
 """
 
 from __future__ import annotations
 
 import json
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,35 +21,34 @@ from typing import Any
 import sqlalchemy as sa
 
 from coach.accounts.models import Member
-from coach.coaching.journal import CARDIO_FIELDS, PAIN_COLUMNS, RED_FLAGS, SET_FIELDS
-from coach.coaching.models import CardioSession, WorkoutSet
+from coach.coaching.journal import PAIN_COLUMNS, RED_FLAGS
+from coach.coaching.models import WorkoutSet
 from coach.database import plain_select
 from coach.domain import progression
 from coach.domain.catalogue import Text
-from coach.domain.live import Status
 
 # Enough for every rule: two sessions in a row, a break, an override.
 SESSIONS_LOOKED_AT = 4
 CHECK_IN_DAYS = 28
-_SET_COLUMNS = ("id", *SET_FIELDS, "local_date", "created_at")
-# Only today's sets are shown as they are; the older ones feed the rules, which need
-# neither their ids nor their times, so those come back NULL and cost nothing to convert.
-_TODAYS_ONLY = {"id", "performed_at", "created_at"}
-_SET_SELECT = ", ".join(
-    f"CASE WHEN local_date = :today THEN {name} END AS {name}" if name in _TODAYS_ONLY else name
-    for name in _SET_COLUMNS
+# The sets before today feed the rules, which need neither their ids nor their times.
+_HISTORY_COLUMNS = (
+    "exercise",
+    "reps",
+    "hold_seconds",
+    "band_level",
+    "load_kg",
+    "reps_in_reserve",
+    "pain",
+    "local_date",
 )
 
-# The person's facts for the day: six small reads in one round trip. Each row says
+# The person's facts for the day: five small reads in one round trip. Each row says
 # which it is in its first column:
 #   swap:     a = exercise, b = replacement, day = kept until
 #   override: a = exercise, b = band level, day, load_kg
 #   band:     a = key, b = Danish name, c = English name, d = display colour, position
 #   check-in: day, the pain per region, soreness, red_flag (any red-flag answer)
 #   chosen:   a = the team's exercises for the phase, as JSON (coach/polls)
-#   live:     a = the team's open live session's id, b = its host's name, c = status
-#             (one at most: a unique index allows one open session per team; from
-#             yesterday too, as the team's day and the person's may differ by a zone)
 _NO_CHECK_IN = ", ".join(["NULL"] * (len(PAIN_COLUMNS) + 2))  # pains, soreness, red_flag
 _PERSON_DAY = plain_select(
     "SELECT 'swap' AS kind, exercise AS a, replacement AS b, NULL AS c, NULL AS d,"
@@ -67,10 +65,6 @@ _PERSON_DAY = plain_select(
     " UNION ALL SELECT 'chosen', CAST(c.exercises AS TEXT), NULL, NULL, NULL, NULL, NULL, 0,"
     " {none} FROM chosen_phases c JOIN people p ON p.team_id = c.team_id WHERE p.id = :person"
     " AND c.program = :program AND c.first_week <= :week AND c.last_week >= :week"
-    " UNION ALL SELECT 'live', CAST(l.id AS TEXT), h.display_name, l.status, NULL, NULL, NULL,"
-    " 0, {none} FROM live_sessions l JOIN people p ON p.team_id = l.team_id"
-    " LEFT JOIN people h ON h.id = l.host_id WHERE p.id = :person AND l.status <> '{ended}'"
-    " AND l.local_date >= :yesterday"
     " ORDER BY position, day".format(
         # Typed: PostgreSQL settles a UNION's types pair by pair, and NULL against NULL
         # would make these text before the check-ins' integers come.
@@ -78,7 +72,6 @@ _PERSON_DAY = plain_select(
         none=_NO_CHECK_IN,
         pain=", ".join(PAIN_COLUMNS.values()),
         red_flag=f"({' OR '.join(RED_FLAGS)})",
-        ended=Status.ENDED.value,
     ),
     "kind",
     "a",
@@ -94,22 +87,16 @@ _PERSON_DAY = plain_select(
 ).bindparams(
     sa.bindparam("since", type_=sa.Date()),
     sa.bindparam("today", type_=sa.Date()),
-    sa.bindparam("yesterday", type_=sa.Date()),
     sa.bindparam("program", type_=sa.String()),
     sa.bindparam("week", type_=sa.Integer()),
 )
 _REGIONS = {column: region for region, column in PAIN_COLUMNS.items()}
-_CARDIO_COLUMNS = ("id", *CARDIO_FIELDS, "local_date", "created_at")
-CARDIO_TODAY = plain_select(
-    f"SELECT {', '.join(_CARDIO_COLUMNS)} FROM cardio_sessions"
-    " WHERE person_id = :person AND local_date = :today ORDER BY performed_at",
-    *(CardioSession.__table__.c[name] for name in _CARDIO_COLUMNS),
-).bindparams(sa.bindparam("today", type_=sa.Date()))
+
 _sets_statements: dict[int, sa.TextualSelect] = {}
 
 
 def _sets_statement(count: int) -> sa.TextualSelect:
-    """Today's sets and the last few sessions before today of ``count`` exercises.
+    """The last few sessions before today of ``count`` exercises.
 
     Per exercise, the oldest day wanted is its SESSIONS_LOOKED_AT-th latest session
     day before today (or any day, when it has fewer); both that lookup and the rows are
@@ -118,8 +105,8 @@ def _sets_statement(count: int) -> sa.TextualSelect:
     statement = _sets_statements.get(count)
     if statement is None:
         parts = [
-            f"SELECT {_SET_SELECT} FROM workout_sets"
-            f" WHERE person_id = :person AND exercise = :exercise_{i} AND local_date <= :today"
+            f"SELECT {', '.join(_HISTORY_COLUMNS)} FROM workout_sets"
+            f" WHERE person_id = :person AND exercise = :exercise_{i} AND local_date < :today"
             " AND local_date >= COALESCE(("
             f"SELECT local_date FROM workout_sets WHERE person_id = :person"
             f" AND exercise = :exercise_{i} AND local_date < :today"
@@ -129,7 +116,7 @@ def _sets_statement(count: int) -> sa.TextualSelect:
         ]
         statement = plain_select(
             " UNION ALL ".join(parts),
-            *(WorkoutSet.__table__.c[name] for name in _SET_COLUMNS),
+            *(WorkoutSet.__table__.c[name] for name in _HISTORY_COLUMNS),
         ).bindparams(
             sa.bindparam("today", type_=sa.Date()), sa.bindparam("first_day", type_=sa.Date())
         )
@@ -172,7 +159,7 @@ def logged_set(row: Any, positions: dict[str, int]) -> progression.LoggedSet:
 
 @dataclass
 class PersonDay:
-    """The person's facts for the day, from the first statement."""
+    """The person's facts for the day, as the rules read them."""
 
     swaps: dict[str, str]  # exercise -> replacement
     kept_until: dict[str, date | None]  # exercise -> the swap's last day
@@ -181,20 +168,18 @@ class PersonDay:
     positions: dict[str, int]  # band key -> index in levels
     check_ins: list[progression.CheckIn]
     chosen: list[str] | None  # the team's exercises for the phase, if it chose
-    live_session: dict[str, Any] | None  # {id, host_name, status} of the team's open one
 
 
 def read_person_day(
     connection: sa.Connection, person: Member, today: date, program: str, week: int
 ) -> PersonDay:
-    day = PersonDay({}, {}, {}, (), {}, [], None, None)
+    day = PersonDay({}, {}, {}, (), {}, [], None)
     overrides, levels = [], []
     parameters = {
         "person": person.id,
         "band_set": person.band_set_id,
         "since": today - timedelta(days=CHECK_IN_DAYS),
         "today": today,
-        "yesterday": today - timedelta(days=1),
         "program": program,
         "week": week,
     }
@@ -209,8 +194,6 @@ def read_person_day(
             levels.append(progression.BandLevelView(key=row.a, name=name, colour=row.d))
         elif row.kind == "chosen":
             day.chosen = json.loads(row.a)
-        elif row.kind == "live":
-            day.live_session = {"id": str(uuid.UUID(row.a)), "host_name": row.b, "status": row.c}
         else:
             day.check_ins.append(check_in(row))
     day.levels = tuple(levels)
@@ -224,24 +207,19 @@ def read_person_day(
     return day
 
 
-def read_sets(
+def read_history(
     connection: sa.Connection,
     person: Member,
     slugs: list[str],
     today: date,
     positions: dict[str, int],
-) -> tuple[dict[str, list[progression.LoggedSet]], dict[str, list[Any]]]:
-    """Per exercise, its recent sessions before today (as the rules read them) and
-    today's sets (rows as logged)."""
+) -> dict[str, list[progression.LoggedSet]]:
+    """Per exercise, its recent sessions before today, as the rules read them."""
     history: dict[str, list[progression.LoggedSet]] = defaultdict(list)
-    logged_today: dict[str, list[Any]] = defaultdict(list)
     if not slugs:
-        return history, logged_today
+        return history
     parameters: dict[str, Any] = {"person": person.id, "today": today, "first_day": date.min}
     parameters.update({f"exercise_{i}": slug for i, slug in enumerate(slugs)})
     for row in connection.execute(_sets_statement(len(slugs)), parameters):
-        if row.local_date == today:
-            logged_today[row.exercise].append(row)
-        else:
-            history[row.exercise].append(logged_set(row, positions))
-    return history, logged_today
+        history[row.exercise].append(logged_set(row, positions))
+    return history
