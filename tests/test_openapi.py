@@ -15,6 +15,7 @@ refused.
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections import Counter
@@ -783,13 +784,21 @@ def check_who_gets_in(
         assert status not in (401, 403), response.text
 
 
+@functools.cache
+def fuzz_schema(app: Flask) -> schemathesis.BaseSchema:
+    """The app's document as schemathesis loads it, once per app: loading it and resolving
+    an operation's references took a fifth of a second or more per fuzz test. The
+    schema keeps what it resolved; each test sets its own checks on it."""
+    return schemathesis.openapi.from_wsgi(OPENAPI_PATH, app)
+
+
 @pytest.mark.parametrize("caller", ["admin", "lead", "member", "anonymous"])
 @pytest.mark.parametrize(
     ("method", "path"), [pytest.param(m, p, id=f"{m.upper()} {p}") for m, p in ALL_OPERATIONS]
 )
 def test_fuzz(app: Flask, method: str, path: str, caller: str) -> None:
     world = build_fuzz_world()
-    schema = schemathesis.openapi.from_wsgi(OPENAPI_PATH, app)
+    schema = fuzz_schema(app)
     schema.config.checks = checks_config(method, path)
     operation = schema.find_operation_by_path(method, path)
     assert operation is not None, f"{method.upper()} {path} is not in the document"
