@@ -41,10 +41,11 @@ def _missing(what: str) -> None:
     pytest.skip(what)
 
 
-# Per module, not per session: Playwright's sync API keeps an asyncio loop running in
-# this thread while it is open, and code under test elsewhere (the reminder worker)
-# starts loops of its own with asyncio.run().
-@pytest.fixture(scope="module")
+# Per package, not per session: Playwright's sync API keeps an asyncio loop running in
+# this thread while it is open, and code under test outside tests/web (the reminder
+# worker) starts loops of its own with asyncio.run() in this thread. The browser tests
+# run one after the other for each database; the driver closes after each run of them.
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Any]:
     try:
         from playwright import sync_api
@@ -91,7 +92,7 @@ def live_url(migrated_app: Flask) -> Iterator[str]:
 
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Callable[..., Any]]:
-    """Phone-sized contexts of the module's Chromium, at ``viewport`` and in ``locale``
+    """Phone-sized contexts of the shared Chromium, at ``viewport`` and in ``locale``
     (Danish at 390x844 unless told): a service worker, its caches and
     IndexedDB as on a phone, at a new context's cost (about half a second) instead of a
     browser's launch (two to four). Such a context is incognito, though: never
@@ -143,9 +144,9 @@ def shots(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReque
     return folder
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def browser(playwright: Any) -> Iterator[Any]:
-    """One Chromium for a module's tests; each test gets fresh contexts (cheap)."""
+    """One Chromium for the browser tests; each test gets fresh contexts (cheap)."""
     launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield launched
     launched.close()
