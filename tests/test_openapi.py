@@ -20,7 +20,7 @@ import re
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -56,6 +56,7 @@ from coach.instruction.models import InstructionPlan, InstructorWeek
 from coach.live.models import LiveSession
 from coach.reminders.models import PushSubscription
 from coach.teams.models import Team, Workplace
+from coach.teams.participation import workplace_today
 from tests.factories import (
     AUTH,
     P256DH,
@@ -67,6 +68,7 @@ from tests.factories import (
     make_workplace,
     signed_in_client,
 )
+from tests.reuse import Reused
 
 OPENAPI_PATH = "/api/openapi.json"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -455,7 +457,7 @@ def an_allowed_swap() -> tuple[str, str]:
     raise AssertionError("the catalogue has no exercise that can be swapped")
 
 
-def build_fuzz_world() -> FuzzWorld:
+def _make_fuzz_world() -> FuzzWorld:
     workplace = make_workplace(name="Fuzz Works")
     team = make_team(workplace, name="Fuzz Team")
     make_team(workplace, name="Other Team")
@@ -506,6 +508,20 @@ def build_fuzz_world() -> FuzzWorld:
     )
     db.session.rollback()
     return world
+
+
+def _fuzz_world_day(world: FuzzWorld) -> date:
+    db.session.rollback()  # the rows were just written on another connection
+    return workplace_today(db.session.get_one(Workplace, world.workplace_id))
+
+
+# Built once a minute and copied back for each of the 800-odd tests that fuzz it
+# (tests/reuse.py); the login's dict is the test's own.
+build_fuzz_world = Reused(
+    _make_fuzz_world,
+    day=_fuzz_world_day,
+    fresh=lambda world: replace(world, login=dict(world.login)),
+)
 
 
 def hand_logs_to_caller(world: FuzzWorld, cookie: str) -> None:
