@@ -81,6 +81,10 @@ class Answer:
 
 
 class QuietServer(ThreadingHTTPServer):
+    # Senders open up to 2 x 50 connections at once, far past the default backlog of 5:
+    # on a loaded machine connects then wait on SYN retries or fail.
+    request_queue_size = 256
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A sender that was killed or gave up mid-request is part of the tests."""
         if not isinstance(sys.exc_info()[1], ConnectionError):
