@@ -93,10 +93,10 @@ def live_url(migrated_app: Flask) -> Iterator[str]:
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Callable[..., Any]]:
     """Phone-sized contexts of the shared Chromium, at ``viewport`` and in ``locale``
-    (Danish at 390x844 unless told): a service worker, its caches and
-    IndexedDB as on a phone, at a new context's cost (about half a second) instead of a
-    browser's launch (two to four). Such a context is incognito, though: never
-    installable, and without push messaging (see ``persistent_phone``)."""
+    (Danish at 390x844 unless told): a service worker, its caches and IndexedDB as on a
+    phone, at a new context's cost (about half a second) instead of a browser's launch
+    (two to four). Such a context is incognito, though: never installable, and without
+    push messaging (see ``persistent_phone``)."""
     contexts: list[Any] = []
 
     def open_phone(viewport: dict[str, int] = PHONE, locale: str = "da-DK") -> Any:
