@@ -24,14 +24,17 @@ import asyncio
 import os
 import secrets
 import socket
-from collections.abc import Callable
+import threading
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from time import monotonic
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
+from flask.ctx import AppContext
 
 from coach.accounts.models import Person
 from coach.coaching.models import WorkoutSet
@@ -129,6 +132,45 @@ def _trained(due: list[Due]) -> set[tuple[int, date]]:
     )  # type: ignore[arg-type]
 
 
+T = TypeVar("T")
+
+
+class Background:
+    """One thread with an app context, so a session and connection, of its own: the
+    pass's SQL runs there while the event loop keeps push requests in flight (sync SQL
+    on the loop's thread would stall libcurl meanwhile). The context stays pushed for
+    the thread's life, so its connection is checked out once, not per call."""
+
+    def __init__(self, app: Flask) -> None:
+        self._context: AppContext | None = None
+        self._pool = ThreadPoolExecutor(1, initializer=self._enter, initargs=(app,))
+
+    def _enter(self, app: Flask) -> None:
+        self._context = app.app_context()
+        self._context.push()
+
+    def _leave(self) -> None:
+        if self._context is not None:
+            self._context.pop()
+            self._context = None
+
+    @staticmethod
+    def _call(work: Callable[..., T], *args: Any) -> T:
+        try:
+            return work(*args)
+        except BaseException:
+            db.session.rollback()  # this thread's session, ready for the next call
+            raise
+
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, self._call, work, *args)
+
+    def close(self) -> None:
+        self._pool.submit(self._leave).result()
+        self._pool.shutdown()
+
+
 class Clock:
     """The pass's time: the moment it was asked to act at, moving on with the real
     clock, so leases stay right in a pass run for a given moment (tests, --at)."""
@@ -143,18 +185,29 @@ class Clock:
 class Leases:
     """The claims this worker holds, renewed every third of the lease while it works.
 
-    Renewal runs on a connection of its own, so it never commits the pass's work."""
+    Renewal runs on a connection of its own, so it never commits the pass's work. The
+    claims held are added and let go from the pass's threads (``Background``)."""
 
     def __init__(self, worker: str, lease: timedelta, clock: Clock) -> None:
         self.worker, self.lease, self.clock = worker, lease, clock
         self.held: set[int] = set()
+        self._lock = threading.Lock()
         self.renewals = 0
+
+    def hold(self, claim_ids: list[int]) -> None:
+        with self._lock:
+            self.held.update(claim_ids)
+
+    def let_go(self, claim_ids: list[int]) -> None:
+        with self._lock:
+            self.held.difference_update(claim_ids)
 
     def until(self) -> datetime:
         return self.clock() + self.lease
 
     def renew(self) -> None:
-        ids = list(self.held)
+        with self._lock:
+            ids = list(self.held)
         if not ids:
             return
         until = self.until()
@@ -203,12 +256,13 @@ def _claim(due: list[Due], leases: Leases) -> list[Due]:
     ).returning(
         ReminderClaim.id, ReminderClaim.person_id, ReminderClaim.local_date, ReminderClaim.slot
     )
-    claimed = []
+    claimed, ids = [], []
     for claim_id, person_id, day, slot in db.session.execute(statement, parameters):
         d = by_key[(person_id, day, slot)]
         d.claim_id = claim_id
         claimed.append(d)
-        leases.held.add(claim_id)
+        ids.append(claim_id)
+    leases.hold(ids)
     return claimed
 
 
@@ -298,8 +352,8 @@ def _take_over(leases: Leases, late: timedelta, limit: int) -> tuple[list[Due], 
     asked = among(Person.id, {row.person_id for row in live})
     people = {row[0]: row for row in db.session.execute(person_rows(asked))}
     found = []
+    leases.hold([row.id for row in live])
     for row in live:
-        leases.held.add(row.id)
         person = people.get(row.person_id)
         language, email, zone = person[1:4] if person else ("da", None, None)
         found.append(
@@ -331,7 +385,9 @@ class Confirmations:
 
     GATHER_SECONDS = 0.02
 
-    def __init__(self, record: Callable[[list[tuple[Due, list[DeviceResult]]]], None]) -> None:
+    def __init__(
+        self, record: Callable[[list[tuple[Due, list[DeviceResult]]]], Awaitable[None]]
+    ) -> None:
         self.record = record
         self.pending: list[tuple[Due, list[DeviceResult], asyncio.Future[None]]] = []
         self.wake = asyncio.Event()
@@ -351,10 +407,9 @@ class Confirmations:
             await asyncio.sleep(self.GATHER_SECONDS)
             self.wake.clear()
             group, self.pending = self.pending, []
-            try:
-                self.record([(due, results) for due, results, _ in group])
+            try:  # off the loop's thread: requests stay in flight while it commits
+                await self.record([(due, results) for due, results, _ in group])
             except Exception as exc:  # the pass fails; unconfirmed claims are retried
-                db.session.rollback()
                 for _, _, settled in group:
                     settled.set_exception(exc)
                 continue
@@ -376,13 +431,20 @@ class Pass:
         self.concurrency = int(cfg["PUSH_CONCURRENCY"])
         self.batch = int(cfg["REMINDER_BATCH_SIZE"])
         self.summary = PassSummary()
+        # Where the claims and confirmations are written (see _send_due).
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        self.claimer, self.recorder = Background(app), Background(app)
+
+    def close(self) -> None:
+        self.claimer.close()
+        self.recorder.close()
 
     def count(self, outcome: str) -> None:
         setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
 
     def settle(self, group: list[tuple[Due, list[DeviceResult]]]) -> None:
         """Write a group's attempts and confirm each claim, or set it up for its next
-        try; one transaction."""
+        try; one transaction. In the recorder's thread."""
         now = self.clock()
         results = [r for _, person_results in group for r in person_results]
         outcomes = record_results(results, {d.person_id: d.claim_id for d, _ in group}, now)
@@ -429,8 +491,7 @@ class Pass:
                 retries,
             )
         db.session.commit()
-        for d, _ in group:
-            self.leases.held.discard(d.claim_id)  # type: ignore[arg-type]
+        self.leases.let_go([d.claim_id for d, _ in group if d.claim_id is not None])
 
     async def deliver(self, sender: PushSender, claimed: list[Due]) -> None:
         """Send each claimed reminder and record it as soon as its answers are in,
@@ -450,7 +511,7 @@ class Pass:
         self.summary.notifications += len(every)
         bodies = iter(await sender.encrypt_all(every))
         work = iter([(d, notes, [next(bodies) for _ in notes]) for d, notes in planned])
-        confirmations = Confirmations(self.settle)
+        confirmations = Confirmations(lambda group: self.recorder.run(self.settle, group))
         recorder = asyncio.ensure_future(confirmations.run())
 
         async def lane() -> None:
@@ -471,8 +532,13 @@ class Pass:
 
 
 async def _send_due(now: datetime, worker: str) -> PassSummary:
+    """The pass. The next batch is claimed (in the claimer's thread, committed there)
+    while this one is being sent, so requests stay in flight while the database
+    works; at most one batch is claimed ahead, and what is in flight stays within
+    ``PUSH_CONCURRENCY`` (the sender's own limit)."""
     run = Pass(Clock(now), worker)
     fallback = default_time()
+    ahead: asyncio.Future[tuple[list[Due], int]] | None = None
     async with new_sender() as sender:
         heartbeat = asyncio.ensure_future(run.leases.keep_alive())
         try:
@@ -483,16 +549,23 @@ async def _send_due(now: datetime, worker: str) -> PassSummary:
                     break
                 run.summary.claimed += len(taken)
                 await run.deliver(sender, taken)
-            while True:
-                claimed, read = _claim_due(run, fallback)
+            ahead = asyncio.ensure_future(run.claimer.run(_claim_due, run, fallback))
+            while ahead is not None:
+                claimed, read = await ahead
+                ahead = None
                 run.summary.read += read
                 run.summary.claimed += len(claimed)
+                if read == run.batch:  # maybe more: claim it while this batch is sent
+                    ahead = asyncio.ensure_future(run.claimer.run(_claim_due, run, fallback))
                 if claimed:
                     await run.deliver(sender, claimed)
-                if read < run.batch:
-                    break
         finally:
             heartbeat.cancel()
+            if ahead is not None:  # the pass failed: let the claim ahead end first
+                await asyncio.wait({ahead})
+                if not ahead.cancelled():
+                    ahead.exception()  # its claims are taken over once their lease runs out
+            run.close()
     return run.summary
 
 
