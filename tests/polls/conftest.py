@@ -16,7 +16,6 @@ from coach.accounts.models import Person
 from coach.database import utcnow
 from coach.domain.roles import Role
 from coach.extensions import db
-from coach.polls import closing
 from coach.polls.models import Poll
 from coach.teams.models import Team
 from coach.teams.participation import workplace_today
@@ -99,5 +98,3 @@ def world(app: Flask) -> Iterator[World]:
     other = make_team(team.workplace, name="Office")
     outsider = make_person(Role.LEAD, team=other, display_name="Other Lead")
     yield World(app, team, lead, admin, members, outsider)
-    for thread in list(closing.RUNNING):  # pushes still going out, before tables empty
-        thread.join(10)
