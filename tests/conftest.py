@@ -23,6 +23,7 @@ from flask_migrate import upgrade
 from coach import create_app
 from coach.accounts.throttle import rate_limits
 from coach.extensions import db
+from coach.live import invitation
 from coach.polls import closing
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -115,10 +116,10 @@ def app(migrated_app: Flask) -> Iterator[Flask]:
     with migrated_app.app_context():
         rate_limits().reset()
         yield migrated_app
-        # A poll's push goes out from a thread of its own: let it finish in this test,
-        # or it writes its delivery attempts into the next test's rows (or deadlocks
-        # with the emptying below).
-        for thread in list(closing.RUNNING):
+        # A poll's push and a live session's invitation go out from threads of their
+        # own: let them finish in this test, or they write their delivery attempts
+        # into the next test's rows (or deadlock with the emptying below).
+        for thread in [*closing.RUNNING, *invitation.RUNNING]:
             thread.join(10)
         db.session.remove()
         _empty_tables()

@@ -80,6 +80,11 @@ def _send(
             log.exception("the join push of session %s failed", session_id)
         finally:
             db.session.remove()
+            RUNNING.discard(threading.current_thread())
+
+
+# The invitation threads still running (tests wait for them before the tables empty).
+RUNNING: set[threading.Thread] = set()
 
 
 def invite_team(
@@ -90,5 +95,6 @@ def invite_team(
     thread = threading.Thread(
         target=_send, args=(app, session_id, team_id, host_id, host, day), daemon=True
     )
+    RUNNING.add(thread)
     thread.start()
     return thread
